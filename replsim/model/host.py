@@ -1,0 +1,72 @@
+"""Hosts: the drivers that send a workload's IOs to a volume (open or closed loop)."""
+
+from __future__ import annotations
+
+import math
+
+import simpy
+
+from replsim.model.schedule import call_later
+from replsim.model.volume import Volume
+from replsim.model.writepath import WritePath
+from replsim.workload.source import ClosedLoop, WriteSource
+
+
+class OpenLoopHost:
+    """Issues IOs at the source's arrival times, whatever the latency (open loop)."""
+
+    def __init__(self, env: simpy.Environment, path: WritePath, volume: Volume,
+                 source: WriteSource):
+        self.env = env
+        self.path = path
+        self.volume = volume
+        self.source = source
+        self._sleeping = False
+        self.process = env.process(self._run())
+
+    def set_rate(self, rate_iops: float) -> None:
+        """Change the arrival rate now; the pending gap is redrawn at the new rate."""
+        self.source.set_rate(rate_iops)
+        if self._sleeping:
+            self.process.interrupt("rate")
+
+    def _run(self):
+        env, path, volume, source = self.env, self.path, self.volume, self.source
+        while True:
+            gap_s, size, block, is_write = source.next_write()
+            self._sleeping = True
+            try:
+                if math.isinf(gap_s):
+                    yield env.event()  # idle until set_rate interrupts
+                yield env.timeout(gap_s)
+            except simpy.Interrupt:
+                continue
+            finally:
+                self._sleeping = False
+            path.issue(volume, size, block, is_write)
+
+
+class ClosedLoopHost:
+    """Keeps `queue_depth` IOs outstanding; each ack (plus think time) issues the next."""
+
+    def __init__(self, env: simpy.Environment, path: WritePath, volume: Volume,
+                 source: WriteSource, loop: ClosedLoop):
+        self.env = env
+        self.path = path
+        self.volume = volume
+        self.source = source
+        self.loop = loop
+        path.ack_listeners[volume.index] = self._acked
+        for _ in range(loop.queue_depth):
+            call_later(env, 0.0, self._issue, None)
+
+    def _issue(self, _: object = None) -> None:
+        size, block, is_write = self.source.next_io()
+        self.path.issue(self.volume, size, block, is_write)
+
+    def _acked(self, row: int) -> None:
+        think_s = self.loop.next_think_s()
+        if think_s > 0:
+            call_later(self.env, think_s, self._issue, None)
+        else:
+            self._issue()

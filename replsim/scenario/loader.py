@@ -1,0 +1,183 @@
+"""Read a scenario (YAML file or plain dict) and refuse it, whole, if anything is wrong.
+
+Every problem is reported at once, each with the file, the key path and what was
+expected; an unknown key names the nearest known key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from replsim.scenario.schema import Scenario
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot run; `problems` lists every reason."""
+
+    def __init__(self, origin: str, problems: list[str]):
+        self.origin = origin
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{origin}: {len(problems)} problem(s) in the scenario:\n{lines}")
+
+
+def key_path(loc: tuple[Any, ...]) -> str:
+    """('clusters', 0, 'name') → 'clusters[0].name'."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The schema class that owns the key at `loc` (for near-miss suggestions)."""
+    model: Any = Scenario
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if isinstance(model, type) else None
+        if field is None:
+            return None
+        annotation = field.annotation
+        args = getattr(annotation, "__args__", ())
+        candidates = [annotation, *args]
+        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)),
+                     None)
+        if model is None:
+            return None
+    return model if isinstance(model, type) else None
+
+
+def describe_errors(error: ValidationError) -> list[str]:
+    problems = []
+    for item in error.errors():
+        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and "[" in p))
+        where = key_path(loc)
+        if item["type"] == "extra_forbidden":
+            owner = _model_at(loc)
+            known = list(owner.model_fields) if owner else []
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else (
+                f"; known keys: {', '.join(known)}" if known else "")
+            problems.append(f"{where}: unknown key{hint}")
+        else:
+            message = item["msg"].removeprefix("Value error, ")
+            problems.append(f"{where}: {message} (got {item.get('input')!r})"
+                            if item["type"] != "missing" else f"{where}: required key missing")
+    return problems
+
+
+def cross_reference_problems(scenario: Scenario) -> list[str]:
+    """Names that must refer to something defined elsewhere in the scenario."""
+    problems = []
+    clusters = [c.name for c in scenario.clusters]
+    for i, name in enumerate(clusters):
+        if clusters.index(name) != i:
+            problems.append(f"clusters[{i}].name: duplicate cluster name {name!r}")
+    seen_links = set()
+    for i, link in enumerate(scenario.links):
+        for end in link.between:
+            if end not in clusters:
+                problems.append(f"links[{i}].between: unknown cluster {end!r}; defined: {clusters}")
+        key = frozenset(link.between)
+        if len(key) == 1:
+            problems.append(f"links[{i}].between: a link joins two different clusters")
+        if key in seen_links:
+            problems.append(f"links[{i}].between: a second link between the same clusters")
+        seen_links.add(key)
+    volumes = []
+    for i, vol in enumerate(scenario.volumes):
+        ref = f"{vol.cluster}/{vol.name}"
+        if vol.cluster not in clusters:
+            problems.append(f"volumes[{i}].cluster: unknown cluster {vol.cluster!r}")
+        if ref in volumes:
+            problems.append(f"volumes[{i}].name: duplicate volume {ref!r}")
+        volumes.append(ref)
+
+    def check_volume(where: str, ref: str) -> None:
+        if ref not in volumes:
+            close = difflib.get_close_matches(ref, volumes, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; defined: {volumes}"
+            problems.append(f"{where}: unknown volume {ref!r} (write it as cluster/name){hint}")
+
+    for i, wl in enumerate(scenario.workloads):
+        check_volume(f"workloads[{i}].volume", wl.volume)
+    for i, pair in enumerate(scenario.pairs):
+        check_volume(f"pairs[{i}].source", pair.source)
+        check_volume(f"pairs[{i}].target", pair.target)
+        src, dst = pair.source.split("/")[0], pair.target.split("/")[0]
+        if src in clusters and dst in clusters and frozenset((src, dst)) not in seen_links:
+            problems.append(f"pairs[{i}]: no link between clusters {src!r} and {dst!r}")
+    return problems
+
+
+def read_scenario_file(path: str | os.PathLike) -> dict[str, Any]:
+    """YAML file → dict, with a ScenarioError (not a traceback) for unreadable input."""
+    origin = str(path)
+    try:
+        text = Path(path).read_text()
+    except OSError as exc:
+        raise ScenarioError(origin, [f"cannot read the file: {exc.strerror}"]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise ScenarioError(origin, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]
+                            ) from None
+    if not isinstance(data, dict):
+        raise ScenarioError(origin, ["the file must hold a mapping of keys (run, clusters, …)"])
+    return data
+
+
+def set_override(data: dict[str, Any], dotted: str, value: Any) -> None:
+    """Apply `--set clusters.0.nodes=6`: walk dict keys and list indices, set the leaf."""
+    parts = dotted.split(".")
+    node: Any = data
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise ScenarioError("--set", [f"{dotted}: {part!r} is not an index of the list"])
+            index = int(part)
+            if last:
+                node[index] = value
+            else:
+                node = node[index]
+        elif isinstance(node, dict):
+            if last:
+                node[part] = value
+            else:
+                node = node.setdefault(part, {})
+        else:
+            raise ScenarioError("--set", [f"{dotted}: {'.'.join(parts[:depth])} is not a mapping"])
+
+
+def load_scenario(
+    source: str | os.PathLike | Mapping[str, Any],
+    overrides: Mapping[str, Any] | None = None,
+) -> tuple[Scenario, dict[str, Any]]:
+    """Validated scenario and the effective raw dict (for the manifest)."""
+    if isinstance(source, Mapping):
+        import copy
+
+        origin, data = "<dict>", copy.deepcopy(dict(source))
+    else:
+        origin, data = str(source), read_scenario_file(source)
+    for dotted, value in (overrides or {}).items():
+        set_override(data, dotted, value)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(origin, describe_errors(exc)) from None
+    problems = cross_reference_problems(scenario)
+    if problems:
+        raise ScenarioError(origin, problems)
+    return scenario, data
