@@ -1,6 +1,6 @@
 """WAN links between two clusters: per direction, FIFO serialisation plus propagation.
 
-A `LinkDirection` is one long-lived sender process draining a FIFO of messages. Each
+A `LinkDirection` is a sender draining a FIFO of messages, one at a time. Each
 message occupies the line for `bytes / (bandwidth × efficiency)` seconds, then reaches the
 far end after the propagation delay (plus optional jitter). Delivery stays in order, as
 on the TCP connections Element uses. Bandwidth, RTT and up/down may change at run time:
@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import simpy
+from simpy.events import Timeout
 
 from replsim.model.distributions import Sampler
 from replsim.model.schedule import call_later
@@ -45,12 +46,10 @@ class LinkDirection:
         self.queued_bytes = 0.0
         self.bytes_sent = 0.0
         self.messages_sent = 0
-        self._wake: simpy.Event | None = None
         self._tx_start_s: float | None = None
         self._busy_area_s = 0.0
         self._last_delivery_s = 0.0
         self.on_state_change: list[Callable[[LinkDirection], None]] = []
-        env.process(self._send_loop())
 
     @property
     def goodput_bytes_per_s(self) -> float:
@@ -60,13 +59,15 @@ class LinkDirection:
         """Queue a message of `nbytes`; `deliver(arg)` runs when it reaches the far end."""
         self.queue.append((nbytes, deliver, arg))
         self.queued_bytes += nbytes
-        self._kick()
+        if self._tx_start_s is None and self.up:
+            self._transmit_next()
 
     def set_up(self, up: bool) -> None:
         if up == self.up:
             return
         self.up = up
-        self._kick()
+        if up and self._tx_start_s is None and self.queue:
+            self._transmit_next()
         for callback in self.on_state_change:
             callback(self)
 
@@ -86,34 +87,30 @@ class LinkDirection:
             return self._busy_area_s
         return self._busy_area_s + (self.env.now - self._tx_start_s)
 
-    def _kick(self) -> None:
-        if self._wake is not None and self.up and self.queue:
-            wake, self._wake = self._wake, None
-            wake.succeed()
+    def _transmit_next(self) -> None:
+        """Put the head of the queue on the wire (the line is idle and up)."""
+        nbytes, deliver, arg = self.queue.popleft()
+        self.queued_bytes -= nbytes
+        tx_s = nbytes / (self.bandwidth_bytes_per_s * self.efficiency)
+        self._tx_start_s = self.env.now
+        event = Timeout(self.env, tx_s, (nbytes, deliver, arg))
+        event.callbacks.append(self._transmitted)
 
-    def _send_loop(self):
-        env, queue = self.env, self.queue
-        while True:
-            if not (self.up and queue):
-                self._wake = env.event()
-                yield self._wake
-                continue
-            nbytes, deliver, arg = queue.popleft()
-            self.queued_bytes -= nbytes
-            tx_s = nbytes / (self.bandwidth_bytes_per_s * self.efficiency)
-            if tx_s > 0:
-                self._tx_start_s = env.now
-                yield env.timeout(tx_s)
-                self._busy_area_s += tx_s
-                self._tx_start_s = None
-            self.bytes_sent += nbytes
-            self.messages_sent += 1
-            delay_s = self.one_way_delay_s
-            if self.jitter is not None:
-                delay_s += self.jitter.next()
-            arrive_s = max(env.now + delay_s, self._last_delivery_s)
-            self._last_delivery_s = arrive_s
-            call_later(env, arrive_s - env.now, deliver, arg)
+    def _transmitted(self, event: Timeout) -> None:
+        nbytes, deliver, arg = event._value
+        env = self.env
+        self._busy_area_s += env.now - self._tx_start_s
+        self._tx_start_s = None
+        self.bytes_sent += nbytes
+        self.messages_sent += 1
+        delay_s = self.one_way_delay_s
+        if self.jitter is not None:
+            delay_s += self.jitter.next()
+        arrive_s = max(env.now + delay_s, self._last_delivery_s)
+        self._last_delivery_s = arrive_s
+        call_later(env, arrive_s - env.now, deliver, arg)
+        if self.up and self.queue:
+            self._transmit_next()
 
 
 class WanLink:

@@ -34,7 +34,8 @@ class WritePath:
     def register(self, volume: Volume) -> None:
         self.volumes.append(volume)
 
-    def issue(self, volume: Volume, size_bytes: int, first_block: int, is_write: bool = True) -> int:
+    def issue(self, volume: Volume, size_bytes: int, first_block: int,
+              is_write: bool = True) -> int:
         """A host sends one IO to `volume` now; returns its row."""
         w, now = self.writes, self.env.now
         row = w.new_row()

@@ -49,7 +49,7 @@ def test_k_servers_serve_in_parallel_and_fifo_start_order():
 def test_utilisation_accounting_matches_work_done():
     rng = np.random.default_rng(5)
     arrivals = np.cumsum(rng.exponential(2.0, 5_000))
-    departures, server = _run_queue(arrivals, 2, Exponential(1.0), seed=9)
+    _departures, server = _run_queue(arrivals, 2, Exponential(1.0), seed=9)
     services = Sampler(Exponential(1.0), np.random.default_rng(9))
     total = sum(services.next() for _ in range(5_000))
     assert server.busy_time_s() == pytest.approx(total, rel=1e-9)
