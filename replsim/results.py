@@ -54,7 +54,9 @@ class Results:
         return target
 
     def _write_extras(self, folder: Path) -> None:
-        """Hook for figures; the plotting layer fills it in."""
+        from replsim.plots import write_figures
+
+        write_figures(self, folder / "figures")
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Results:

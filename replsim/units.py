@@ -6,6 +6,7 @@ units as strings. Plain numbers are taken to be already in SI units.
 
 from __future__ import annotations
 
+import numbers
 import re
 
 _NUMBER = r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
@@ -36,15 +37,15 @@ class UnitError(ValueError):
 
 
 def _parse(value: object, table: dict[str, float], kind: str) -> float:
-    if isinstance(value, bool):
-        raise UnitError(f"expected a {kind}, got {value!r}")
-    if isinstance(value, int | float):
+    units = ", ".join(sorted(u for u in table if u))
+    # numbers.Real also admits numpy scalars (np.int64, np.float32); bool is not a quantity.
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return float(value)
     if not isinstance(value, str):
-        raise UnitError(f"expected a {kind} (number or string with unit), got {value!r}")
+        raise UnitError(f"expected a {kind} (a number, or a string with one of: {units}), "
+                        f"got {value!r}")
     match = _PATTERN.match(value)
     if match is None or match.group(2) not in table:
-        units = ", ".join(sorted(u for u in table if u))
         raise UnitError(f"cannot read {value!r} as a {kind}; use a number and one of: {units}")
     return float(match.group(1)) * table[match.group(2)]
 

@@ -113,7 +113,10 @@ def cross_reference_problems(scenario: Scenario) -> list[str]:
         check_volume(f"pairs[{i}].source", pair.source)
         check_volume(f"pairs[{i}].target", pair.target)
         src, dst = pair.source.split("/")[0], pair.target.split("/")[0]
-        if src in clusters and dst in clusters and frozenset((src, dst)) not in seen_links:
+        if src == dst and src in clusters:
+            problems.append(f"pairs[{i}]: source and target are both on cluster {src!r}; "
+                            "a pair joins volumes on two different clusters")
+        elif src in clusters and dst in clusters and frozenset((src, dst)) not in seen_links:
             problems.append(f"pairs[{i}]: no link between clusters {src!r} and {dst!r}")
     return problems
 
@@ -122,9 +125,12 @@ def read_scenario_file(path: str | os.PathLike) -> dict[str, Any]:
     """YAML file → dict, with a ScenarioError (not a traceback) for unreadable input."""
     origin = str(path)
     try:
-        text = Path(path).read_text()
+        text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise ScenarioError(origin, [f"cannot read the file: {exc.strerror}"]) from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(origin, [f"cannot read the file: not UTF-8 text ({exc.reason} "
+                                     f"at byte {exc.start})"]) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
