@@ -19,7 +19,11 @@ def _parse_sets(items: list[str]) -> dict[str, object]:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise ScenarioError("--set", [f"{item!r}: expected key.path=value"])
-        overrides[key] = yaml.safe_load(value)
+        try:
+            overrides[key] = yaml.safe_load(value)
+        except yaml.YAMLError as exc:
+            raise ScenarioError("--set", [f"{item!r}: the value is not valid YAML "
+                                          f"({getattr(exc, 'problem', exc)})"]) from None
     return overrides
 
 

@@ -18,6 +18,12 @@ import pandas as pd
 TABLES = ("writes", "rpo", "links", "summary")
 
 
+def _replaceable(folder: Path) -> bool:
+    """Only an earlier results folder (or an empty one) may be replaced by `save`."""
+    return folder.is_dir() and ((folder / "manifest.json").is_file()
+                                or not any(folder.iterdir()))
+
+
 @dataclass
 class Results:
     """The DataFrames of one run and the manifest that says how they were made."""
@@ -36,6 +42,9 @@ class Results:
         target = Path(path)
         if target.exists() and not overwrite:
             raise FileExistsError(f"results folder {target} exists (pass overwrite=True)")
+        if target.exists() and not _replaceable(target):
+            raise FileExistsError(f"will not overwrite {target}: it is not a replsim results "
+                                  "folder (no manifest.json) and not empty")
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from numbers import Real
 
 import pandas as pd
 
@@ -22,7 +23,7 @@ COLUMNS = (
 def _cell(value: object, scale: float | None) -> str:
     if scale is None:
         return str(value)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, Real) and math.isnan(value)):
         return "-"
     number = float(value) * scale
     return f"{number:.0f}" if abs(number) >= 100 else f"{number:.3g}"
