@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-TABLES = ("writes", "rpo", "links", "summary")
+TABLES = ("writes", "rpo", "links", "states", "snapshots", "summary")
 
 
 def _replaceable(folder: Path) -> bool:
@@ -31,6 +31,8 @@ class Results:
     writes: pd.DataFrame
     rpo: pd.DataFrame
     links: pd.DataFrame
+    states: pd.DataFrame
+    snapshots: pd.DataFrame
     summary: pd.DataFrame
     manifest: dict = field(default_factory=dict)
 

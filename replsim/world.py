@@ -9,7 +9,14 @@ from collections.abc import Mapping
 from importlib import metadata
 from typing import Any
 
-from replsim.metrics.frames import links_frame, rpo_frame, summary_frame, writes_frame
+from replsim.metrics.frames import (
+    links_frame,
+    rpo_frame,
+    snapshots_frame,
+    states_frame,
+    summary_frame,
+    writes_frame,
+)
 from replsim.model.world import ModelWorld
 from replsim.results import Results
 from replsim.scenario.builder import build_world
@@ -88,11 +95,14 @@ class World:
                 "pause_limit_bytes (semantics inferred)": self.model.params.pause_limit_bytes,
             },
         }
+        states = states_frame(self.model)
         return Results(
             writes=writes,
             rpo=rpo_frame(self.model),
             links=links_frame(self.model),
-            summary=summary_frame(self.model, writes, warmup),
+            states=states,
+            snapshots=snapshots_frame(self.model),
+            summary=summary_frame(self.model, writes, warmup, states),
             manifest=manifest,
         )
 

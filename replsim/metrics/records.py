@@ -23,5 +23,6 @@ WRITE_COLUMNS: dict[str, np.dtype] = {
     "t_remote_arrival_s": np.dtype(np.float64),
     "t_durable_remote_s": np.dtype(np.float64),
     "t_remote_ack_s": np.dtype(np.float64),
+    "t_failed_s": np.dtype(np.float64),
 }
 WRITE_FILL = {"pair": -1, "volume": -1}

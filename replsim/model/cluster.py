@@ -58,6 +58,8 @@ class Cluster:
     mirror_hop_s: float
     volumes: dict[int, object] = field(default_factory=dict)
     next_volume_id: int = 1
+    next_cluster_pair_id: int = 0
+    next_snapshot_id: int = 0
 
     @property
     def name(self) -> str:

@@ -42,7 +42,7 @@ class LinkDirection:
         self.efficiency = efficiency
         self.jitter = jitter
         self.up = True
-        self.queue: deque[tuple[float, Callable[[Any], None], Any]] = deque()
+        self.queue: deque[tuple[float, Callable[[Any], None], Any, object]] = deque()
         self.queued_bytes = 0.0
         self.bytes_sent = 0.0
         self.messages_sent = 0
@@ -55,12 +55,22 @@ class LinkDirection:
     def goodput_bytes_per_s(self) -> float:
         return self.bandwidth_bytes_per_s * self.efficiency
 
-    def send(self, nbytes: float, deliver: Callable[[Any], None], arg: Any) -> None:
+    def send(self, nbytes: float, deliver: Callable[[Any], None], arg: Any,
+             owner: object = None) -> None:
         """Queue a message of `nbytes`; `deliver(arg)` runs when it reaches the far end."""
-        self.queue.append((nbytes, deliver, arg))
+        self.queue.append((nbytes, deliver, arg, owner))
         self.queued_bytes += nbytes
         if self._tx_start_s is None and self.up:
             self._transmit_next()
+
+    def purge(self, owner: object) -> int:
+        """Drop every queued (not yet serialising) message of `owner`; returns how many."""
+        kept = deque(m for m in self.queue if m[3] is not owner)
+        dropped = len(self.queue) - len(kept)
+        if dropped:
+            self.queue = kept
+            self.queued_bytes = sum(m[0] for m in kept)
+        return dropped
 
     def set_up(self, up: bool) -> None:
         if up == self.up:
@@ -89,7 +99,7 @@ class LinkDirection:
 
     def _transmit_next(self) -> None:
         """Put the head of the queue on the wire (the line is idle and up)."""
-        nbytes, deliver, arg = self.queue.popleft()
+        nbytes, deliver, arg, _ = self.queue.popleft()
         self.queued_bytes -= nbytes
         tx_s = nbytes / (self.bandwidth_bytes_per_s * self.efficiency)
         self._tx_start_s = self.env.now

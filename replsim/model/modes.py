@@ -39,7 +39,7 @@ class AsyncMode(Mode):
         row, _, pair = item
         self.path.local_done(row)
         self.path.ack(row)
-        pair.ship(row, None)
+        pair.after_local_ack(row)
 
 
 class SyncMode(Mode):
@@ -58,12 +58,23 @@ class SyncMode(Mode):
         self.combine = combine
 
     def start(self, volume: Volume, pair: VolumePair | None, row: int) -> None:
-        if self.combine == "parallel":
+        if pair.strict_blocked:
+            pair.fail(row)
+        elif not pair.forwarding:
+            volume.path.commit((row, self._local_only, pair))
+        elif self.combine == "parallel":
             self.path.writes["parts_pending"][row] = 2
             volume.path.commit((row, self._part_item))
             pair.ship(row, self._part_done)
         else:
             volume.path.commit((row, self._local_then_remote, pair))
+
+    def _local_only(self, item: tuple) -> None:
+        """The pair is paused: ack after the local commit, remember the blocks."""
+        row, _, pair = item
+        self.path.local_done(row)
+        self.path.ack(row)
+        pair.track(row)
 
     def _part_item(self, item: tuple) -> None:
         self.path.local_done(item[0])
@@ -78,7 +89,11 @@ class SyncMode(Mode):
     def _local_then_remote(self, item: tuple) -> None:
         row, _, pair = item
         self.path.local_done(row)
-        pair.ship(row, self.path.ack)
+        if pair.forwarding:
+            pair.ship(row, self.path.ack)
+        else:
+            self.path.ack(row)
+            pair.track(row)
 
 
 class SnapshotsOnlyMode(Mode):
@@ -87,11 +102,10 @@ class SnapshotsOnlyMode(Mode):
     name = "SnapshotsOnly"
 
     def start(self, volume: Volume, pair: VolumePair | None, row: int) -> None:
-        volume.path.commit((row, self._local_done, volume))
+        volume.path.commit((row, self._local_done, pair))
 
     def _local_done(self, item: tuple) -> None:
-        row, _, volume = item
-        w = self.path.writes
-        volume.dirty.mark(int(w["first_block"][row]), int(w["size_bytes"][row]))
+        row, _, pair = item
         self.path.local_done(row)
         self.path.ack(row)
+        pair.snapshots.write_acked(row)

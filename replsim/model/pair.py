@@ -1,101 +1,419 @@
-"""A volume pair's data plane: the replication stream from source to target volume.
+"""A volume pair: its replication stream (data plane) and its state (control plane).
 
-The pair ships writes over the shared WAN link in FIFO order, has the target commit them
-(primary + secondary slice service on the target cluster) and, when asked, sends the
-remote acknowledgement back over the reverse direction. It keeps the live counters the
-control plane needs: un-replicated Async backlog and the oldest un-replicated write.
+Data plane: the pair ships writes over the shared WAN link in FIFO order, has the target
+commit them and, for Sync, sends the acknowledgement back. Control plane: the pair's
+state follows Element's (`Active`, `Paused*`, `Resuming*` …). While the pair is not
+forwarding, acknowledged writes are tracked as dirty 4 KiB blocks; the resync ships each
+distinct block once, and every tracked write becomes durable on the target when the
+resync completes (the target is consistent only then).
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from replsim.model.bulk import BulkTransfer
 from replsim.model.link import LinkDirection
+from replsim.model.params import ModelParams
+from replsim.model.schedule import call_later
+from replsim.model.statelog import StateLog
+from replsim.model.volume import BLOCK_BYTES, DirtyBlocks
 
 if TYPE_CHECKING:
     from replsim.metrics.columns import Columns
+    from replsim.model.clusterpair import ClusterPair
     from replsim.model.volume import Volume
 
 MODES = ("Async", "Sync", "SnapshotsOnly")
+STATES = (
+    "New", "Active", "Idle", "PausedManual", "PausedManualRemote", "PausedDisconnected",
+    "PausedMisconfigured", "PausedVolumeSizeMismatch", "PausedSlowLink", "ResumingConnected",
+    "ResumingRRSync", "ResumingLocalSync", "ResumingDataTransfer", "StoppedMisconfigured",
+)
+STATE_CODES = {name: code for code, name in enumerate(STATES)}
+RESUMING = ("ResumingConnected", "ResumingRRSync", "ResumingLocalSync", "ResumingDataTransfer")
+FORWARDING = ("Active", "Idle", "ResumingDataTransfer")
+HEALTHY = ("Active", "Idle")
 
 
 def normalise_mode(mode: str) -> str:
     """Element accepts modes case-insensitively and always reports the canonical spelling."""
     for canonical in MODES:
-        if mode.lower() == canonical.lower():
+        if isinstance(mode, str) and mode.lower() == canonical.lower():
             return canonical
     raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
 
 
 class VolumePair:
-    """Replication from `source` (readWrite) to `target` (replicationTarget)."""
+    """Replication between two volumes on two clusters, oriented readWrite → target."""
 
-    def __init__(
-        self,
-        index: int,
-        source: Volume,
-        target: Volume,
-        forward: LinkDirection,
-        reverse: LinkDirection,
-        mode: str,
-        writes: Columns,
-        ack_bytes: float,
-        created_s: float,
-    ):
+    def __init__(self, index: int, a: Volume, b: Volume, cluster_pair: ClusterPair,
+                 mode: str, writes: Columns, params: ModelParams, log: StateLog,
+                 created_s: float, uuid: str, fail_write: Callable[[int], None]):
         self.index = index
-        self.source = source
-        self.target = target
-        self.forward = forward
-        self.reverse = reverse
+        self.volumes = (a, b)
+        self.cluster_pair = cluster_pair
         self.mode = normalise_mode(mode)
+        self.modes_seen = {self.mode}
         self.writes = writes
-        self.ack_bytes = ack_bytes
+        self.params = params
+        self.log = log
         self.created_s = created_s
+        self.uuid = uuid
+        self._fail_write = fail_write
+        self.env = cluster_pair.link.directions[next(iter(cluster_pair.link.directions))].env
+        self.source: Volume = a
+        self.target: Volume = b
+        self.forward: LinkDirection
+        self.reverse: LinkDirection
+        self._orient(a, b)
+        self.state = "New"
+        self.paused_by: set[str] = set()  # cluster names whose side set pausedManual
+        self.removed_by: set[str] = set()
+        self.link_lost = False
+        self.slow_link_until_s = -math.inf
+        self.epoch = 0
         self.backlog_bytes = 0.0
         self.bytes_shipped = 0.0
-        self._pending: deque[int] = deque()
+        self._pending: deque[int] = deque()  # live-shipped acked writes, ack order
+        self._sync_waiting: dict[int, Callable[[int], None]] = {}
+        self.resync_dirty = DirtyBlocks()
+        self.tracked_rows: list[int] = []
+        self.resync: BulkTransfer | None = None
+        self._resync_remaining: set[int] = set()
+        self._resync_started_s = math.nan
+        self._metadata_bytes = 0.0
+        self.resyncs: list[dict] = []
+        self.pause_count = 0
+        self.failed_writes = 0
+        self.initial_sync_pending = True
+        self.snapshots = None  # set by the snapshot shipper
 
+    # ---- identity -------------------------------------------------------------------
     @property
     def scope(self) -> str:
         return f"{self.source.scope}->{self.target.scope}"
+
+    def _orient(self, source: Volume, target: Volume) -> None:
+        self.source, self.target = source, target
+        link = self.cluster_pair.link
+        self.forward = link.direction(source.cluster.name, target.cluster.name)
+        self.reverse = link.direction(target.cluster.name, source.cluster.name)
+        target.source_pair = None
+        source.source_pair = self
+
+    # ---- state --------------------------------------------------------------------------
+    def _set_state(self, new: str, cause: str) -> None:
+        if new == self.state:
+            return
+        if new.startswith("Paused") and not self.state.startswith("Paused"):
+            self.pause_count += 1
+        self.log.record(self.env.now, "volume_pair", self.scope, self.source.cluster.name,
+                        self.state, new, cause)
+        self.state = new
+
+    def side_state(self, cluster: str) -> str:
+        """The state as one side shows it (PausedManual here, PausedManualRemote there)."""
+        if self.state == "PausedManual" and cluster not in self.paused_by:
+            return "PausedManualRemote"
+        return self.state
+
+    @property
+    def forwarding(self) -> bool:
+        return self.state in FORWARDING
+
+    @property
+    def strict_blocked(self) -> bool:
+        """StrictSync comparison variant: Sync writes fail while the pair is not in sync."""
+        return self.params.sync_strict and self.mode == "Sync" and not self.forwarding
+
+    def _healthy_state(self) -> str:
+        if self.mode == "SnapshotsOnly" and not (self.snapshots and self.snapshots.busy):
+            return "Idle"
+        return "Active"
+
+    def start_in_sync(self) -> None:
+        """Mark the pair as established and in sync before the run started."""
+        if self._desired_pause() is None:
+            self._set_state(self._healthy_state(), "established in sync")
+
+    def _desired_pause(self) -> str | None:
+        if self.removed_by:
+            gone = any(v.deleted for v in self.volumes)
+            return "StoppedMisconfigured" if gone else "PausedMisconfigured"
+        accesses = sorted(v.access for v in self.volumes)
+        if accesses != ["readWrite", "replicationTarget"]:
+            return "PausedMisconfigured"
+        if self.target.size_bytes < self.source.size_bytes:
+            return "PausedVolumeSizeMismatch"
+        if self.paused_by:
+            return "PausedManual"
+        if self.link_lost:
+            return "PausedDisconnected"
+        if self.env.now < self.slow_link_until_s:
+            return "PausedSlowLink"
+        return None
+
+    def refresh(self, cause: str) -> None:
+        """Re-derive the state from configuration, link and limits; act on a change."""
+        a, b = self.volumes
+        if a.access == "replicationTarget" and b.access == "readWrite" and self.source is a:
+            self._orient(b, a)
+        elif a.access == "readWrite" and b.access == "replicationTarget" and self.source is b:
+            self._orient(a, b)
+        desired = self._desired_pause()
+        if desired is not None:
+            if self.state.startswith(("Paused", "Stopped")):
+                self._set_state(desired, cause)
+            else:
+                self._stop_forwarding(desired, cause)
+        elif self.state in HEALTHY:
+            self._set_state(self._healthy_state(), cause)
+        elif self.state not in RESUMING:
+            self.begin_resume(cause)
+
+    # ---- data plane -------------------------------------------------------------------
+    def after_local_ack(self, row: int) -> None:
+        """An Async write was acked: stream it, or track it while not forwarding."""
+        if self.forwarding:
+            self.ship(row, None)
+        else:
+            self.track(row)
 
     def ship(self, row: int, on_remote_ack: Callable[[int], None] | None) -> None:
         """Send write `row` to the target; with `on_remote_ack`, the target acks back."""
         w = self.writes
         size = float(w["size_bytes"][row])
-        w["t_sent_s"][row] = self.forward.env.now
+        w["t_sent_s"][row] = self.env.now
+        if self._resync_remaining:
+            self._skip_forwarded(int(w["first_block"][row]), int(size))
         if on_remote_ack is None:
             self.backlog_bytes += size
             self._pending.append(row)
+        else:
+            self._sync_waiting[row] = on_remote_ack
         self.bytes_shipped += size
-        self.forward.send(size, self._arrived, (row, self._durable, on_remote_ack))
+        self.forward.send(size, self._arrived, (row, self._durable, self.epoch), self)
+        if self.backlog_bytes > self.params.pause_limit_bytes:
+            self.slow_link_until_s = self.env.now + self.params.slow_link_retry_s
+            self._stop_forwarding("PausedSlowLink", "backlog above pauseLimit")
+            call_later(self.env, self.params.slow_link_retry_s, self._slow_link_retry,
+                       self.epoch)
+
+    def track(self, row: int) -> None:
+        """Remember an acked write the target lacks; the next resync covers its blocks."""
+        w = self.writes
+        self.resync_dirty.mark(int(w["first_block"][row]), int(w["size_bytes"][row]))
+        self.tracked_rows.append(row)
 
     def _arrived(self, item: tuple) -> None:
-        self.writes["t_remote_arrival_s"][item[0]] = self.forward.env.now
+        if item[2] != self.epoch:
+            return
+        self.writes["t_remote_arrival_s"][item[0]] = self.env.now
         self.target.path.commit(item)
 
     def _durable(self, item: tuple) -> None:
-        row, _, on_remote_ack = item
+        row, _, epoch = item
+        if epoch != self.epoch:
+            return
         w = self.writes
-        w["t_durable_remote_s"][row] = self.forward.env.now
+        w["t_durable_remote_s"][row] = self.env.now
+        on_remote_ack = self._sync_waiting.get(row)
         if on_remote_ack is None:
             self.backlog_bytes -= float(w["size_bytes"][row])
         else:
-            self.reverse.send(self.ack_bytes, self._acked, (row, on_remote_ack))
+            self.reverse.send(self.params.ack_bytes, self._acked, (row, epoch), self)
 
-    def _acked(self, item: tuple[int, Callable[[int], None]]) -> None:
-        row, on_remote_ack = item
-        self.writes["t_remote_ack_s"][row] = self.reverse.env.now
-        on_remote_ack(row)
+    def _acked(self, item: tuple[int, int]) -> None:
+        row, epoch = item
+        if epoch != self.epoch:
+            return
+        self.writes["t_remote_ack_s"][row] = self.env.now
+        self._sync_waiting.pop(row)(row)
 
-    def rpo_s(self, now_s: float) -> float:
-        """Live RPO: age of the oldest acknowledged write not yet durable on the target."""
-        pending = self._pending
+    # ---- pausing and resuming --------------------------------------------------------
+    def _stop_forwarding(self, state: str, cause: str) -> None:
+        """Enter a paused state: drop queued traffic, fall back to dirty-block tracking."""
+        self._set_state(state, cause)
+        self.epoch += 1
+        self.forward.purge(self)
+        self.reverse.purge(self)
         durable = self.writes["t_durable_remote_s"]
+        for row in self._pending:
+            if durable[row] != durable[row]:  # NaN: not durable yet
+                self.track(row)
+        self._pending.clear()
+        self.backlog_bytes = 0.0
+        waiting, self._sync_waiting = self._sync_waiting, {}
+        for row, on_remote_ack in waiting.items():
+            if self.params.sync_strict:
+                self.fail(row)
+            else:
+                self.track(row)
+                on_remote_ack(row)
+        if self.resync is not None:
+            self.resync.cancel()
+            self.resync = None
+            for block in self._resync_remaining:
+                self.resync_dirty.mark(block, BLOCK_BYTES)
+            self._resync_remaining = set()
+        if self.snapshots is not None:
+            self.snapshots.interrupt()
+
+    def fail(self, row: int) -> None:
+        """StrictSync variant: the host write fails instead of being acknowledged."""
+        self.failed_writes += 1
+        self._fail_write(row)
+
+    def _slow_link_retry(self, epoch: int) -> None:
+        if self.state == "PausedSlowLink":
+            self.refresh("slow-link retry")
+
+    def begin_resume(self, cause: str) -> None:
+        self.epoch += 1
+        if self.initial_sync_pending:
+            self.initial_sync_pending = False
+            used = self.source.used_bytes
+            if used > 0:
+                self.resync_dirty.mark(0, int(used))
+        self._set_state("ResumingConnected", cause)
+        self._resync_started_s = self.env.now
+        call_later(self.env, self.params.resume_connect_s, self._rr_sync, self.epoch)
+
+    def _rr_sync(self, epoch: int) -> None:
+        if epoch != self.epoch:
+            return
+        self._set_state("ResumingRRSync", "connected")
+        self._metadata_bytes = self.source.blocks * self.params.metadata_bytes_per_block
+        self.resync = BulkTransfer(self.forward, self._chunks(self._metadata_bytes),
+                                   self.params.transfer_window_bytes,
+                                   lambda e=epoch: self._local_sync(e), owner=self)
+        self.resync.start()
+
+    def _local_sync(self, epoch: int) -> None:
+        if epoch != self.epoch:
+            return
+        self.resync = None
+        self._set_state("ResumingLocalSync", "metadata copied to the target")
+        delay_s = self._metadata_bytes / self.params.local_sync_bytes_per_s
+        call_later(self.env, delay_s, self._data_transfer, epoch)
+
+    def _data_transfer(self, epoch: int) -> None:
+        if epoch != self.epoch:
+            return
+        blocks = self.resync_dirty.drain()
+        self._resync_remaining = set(blocks.tolist())
+        self._resync_blocks = len(blocks)
+        self._set_state("ResumingDataTransfer", f"{len(blocks)} changed blocks to ship")
+        self.resync = BulkTransfer(self.forward, self._block_chunks(blocks),
+                                   self.params.transfer_window_bytes,
+                                   lambda e=epoch: self._resync_done(e), owner=self)
+        self.resync.start()
+
+    def _resync_done(self, epoch: int) -> None:
+        if epoch != self.epoch:
+            return
+        now = self.env.now
+        bytes_shipped = self.resync.bytes_sent if self.resync else 0.0
+        self.resync = None
+        self._resync_remaining = set()
+        w = self.writes
+        rows = np.asarray(self.tracked_rows, dtype=np.int64)
+        if len(rows):
+            durable = w["t_durable_remote_s"]
+            durable[rows] = np.where(np.isnan(durable[rows]), now, durable[rows])
+        self.tracked_rows = []
+        self.resyncs.append({
+            "t_start_s": self._resync_started_s, "t_end_s": now,
+            "duration_s": now - self._resync_started_s, "blocks": self._resync_blocks,
+            "bytes": bytes_shipped, "metadata_bytes": self._metadata_bytes,
+        })
+        self._set_state(self._healthy_state(), "resync complete")
+        if self.snapshots is not None:
+            self.snapshots.kick()
+
+    def _chunks(self, total_bytes: float) -> Iterator[float]:
+        chunk = float(self.params.transfer_chunk_bytes)
+        remaining = total_bytes
+        while remaining > 0:
+            yield min(chunk, remaining)
+            remaining -= chunk
+
+    def _block_chunks(self, blocks: np.ndarray) -> Iterator[float]:
+        """Chunks of distinct dirty blocks, skipping blocks a forwarded write has covered."""
+        per_chunk = max(1, self.params.transfer_chunk_bytes // BLOCK_BYTES)
+        remaining = self._resync_remaining
+        count = 0
+        for block in blocks.tolist():
+            if block in remaining:
+                remaining.discard(block)
+                count += 1
+                if count == per_chunk:
+                    yield float(count * BLOCK_BYTES)
+                    count = 0
+        if count:
+            yield float(count * BLOCK_BYTES)
+
+    def _skip_forwarded(self, first_block: int, size_bytes: int) -> None:
+        count = -(-size_bytes // BLOCK_BYTES)
+        for block in range(first_block, first_block + count):
+            self._resync_remaining.discard(block)
+
+    # ---- link events ---------------------------------------------------------------------
+    def link_down(self) -> None:
+        """The link dropped: RPCs time out after `sync_timeout`, then the pair pauses."""
+        call_later(self.env, self.params.sync_timeout_s, self._rpc_timeout, None)
+
+    def _rpc_timeout(self, _: object) -> None:
+        if not self.cluster_pair.link.up and not self.link_lost:
+            self.link_lost = True
+            self.refresh("replication RPCs timed out")
+
+    def link_up(self) -> None:
+        if self.link_lost:
+            self.link_lost = False
+            self.refresh("link restored")
+
+    # ---- measurements ----------------------------------------------------------------------
+    def oldest_unreplicated_ack_s(self) -> float:
+        """Ack time of the oldest acknowledged write the target lacks (inf if none)."""
+        pending = self._pending
+        w = self.writes
+        durable = w["t_durable_remote_s"]
         while pending and durable[pending[0]] == durable[pending[0]]:  # not NaN: durable
             pending.popleft()
-        if not pending:
-            return 0.0
-        return now_s - float(self.writes["t_ack_s"][pending[0]])
+        oldest = float(w["t_ack_s"][pending[0]]) if pending else math.inf
+        if self.tracked_rows:
+            acks = w["t_ack_s"][np.asarray(self.tracked_rows, dtype=np.int64)]
+            if not np.isnan(acks).all():
+                oldest = min(oldest, float(np.nanmin(acks)))
+        return oldest
+
+    def rpo_s(self, now_s: float) -> float:
+        """Live RPO (Element's asyncDelay)."""
+        if self.mode == "SnapshotsOnly" and self.snapshots is not None:
+            return now_s - self.snapshots.recovery_point_s()
+        oldest = self.oldest_unreplicated_ack_s()
+        return 0.0 if math.isinf(oldest) else now_s - oldest
+
+    def data_at_risk_blocks(self) -> int:
+        """Distinct 4 KiB blocks acknowledged but not on the target (overwrites once)."""
+        w = self.writes
+        rows = np.fromiter(self._pending, dtype=np.int64, count=len(self._pending))
+        rows = rows[np.isnan(w["t_durable_remote_s"][rows])]
+        spans = -(-w["size_bytes"][rows] // BLOCK_BYTES)
+        firsts = w["first_block"][rows]
+        live = np.repeat(firsts, spans) + (
+            np.arange(spans.sum()) - np.repeat(np.cumsum(spans) - spans, spans))
+        held = self.resync_dirty.as_set() | self._resync_remaining
+        if self.snapshots is not None:
+            held |= self.snapshots.unreplicated_blocks()
+        if not held:
+            return len(np.unique(live))
+        held_array = np.fromiter(held, dtype=np.int64, count=len(held))
+        return len(np.union1d(live, held_array))

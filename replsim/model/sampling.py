@@ -14,13 +14,17 @@ import simpy
 
 from replsim.metrics.columns import Columns
 from replsim.model.link import LinkDirection
-from replsim.model.pair import VolumePair
+from replsim.model.pair import STATE_CODES, VolumePair
+from replsim.model.volume import BLOCK_BYTES
 
 RPO_SAMPLE_COLUMNS = {
     "t_s": np.dtype(np.float64),
     "pair": np.dtype(np.int32),
     "rpo_s": np.dtype(np.float64),
     "backlog_bytes": np.dtype(np.float64),
+    "state": np.dtype(np.int8),
+    "dirty_blocks": np.dtype(np.int64),
+    "data_at_risk_bytes": np.dtype(np.float64),
 }
 LINK_SAMPLE_COLUMNS = {
     "t_s": np.dtype(np.float64),
@@ -63,8 +67,11 @@ class Sampler:
 
     def _sample_pairs(self, now: float, pairs: Iterable[VolumePair]) -> None:
         for pair in pairs:
-            self.rpo.append(t_s=now, pair=pair.index, rpo_s=pair.rpo_s(now),
-                            backlog_bytes=pair.backlog_bytes)
+            self.rpo.append(
+                t_s=now, pair=pair.index, rpo_s=pair.rpo_s(now),
+                backlog_bytes=pair.backlog_bytes, state=STATE_CODES[pair.state],
+                dirty_blocks=len(pair.resync_dirty) + len(pair.source.dirty),
+                data_at_risk_bytes=pair.data_at_risk_blocks() * BLOCK_BYTES)
 
     def _run(self):
         while True:

@@ -33,6 +33,10 @@ class DirtyBlocks:
     def __len__(self) -> int:
         return len(self._blocks)
 
+    def as_set(self) -> set[int]:
+        """A copy of the dirty block indices."""
+        return set(self._blocks)
+
     @property
     def bytes(self) -> int:
         return len(self._blocks) * BLOCK_BYTES
@@ -94,9 +98,12 @@ class Volume:
     path: CommitPath
     uuid: str
     create_time_s: float
+    used_bytes: int = 0
+    deleted: bool = False
     enable512e: bool = False
     attributes: dict = field(default_factory=dict)
     pairs: list = field(default_factory=list)
+    snapshots: list = field(default_factory=list)
     source_pair: Any = None
     dirty: DirtyBlocks = field(default_factory=DirtyBlocks)
 

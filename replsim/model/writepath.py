@@ -66,6 +66,13 @@ class WritePath:
         w["mode"][row] = MODE_CODES[pair.mode]
         self.modes[pair.mode].start(volume, pair, row)
 
+    def fail(self, row: int) -> None:
+        """The write fails back to its host (StrictSync comparison variant)."""
+        self.writes["t_failed_s"][row] = self.env.now
+        listener = self.ack_listeners.get(int(self.writes["volume"][row]))
+        if listener is not None:
+            listener(row)
+
     def local_done(self, row: int) -> None:
         """The write is committed on the source (primary and secondary slice service)."""
         self.writes["t_local_s"][row] = self.env.now
@@ -75,8 +82,10 @@ class WritePath:
         self.ack(item[0])
 
     def ack(self, row: int) -> None:
-        """The write is acknowledged to its host now."""
+        """The write is acknowledged to its host now (unless it already failed)."""
         w = self.writes
+        if w["t_failed_s"][row] == w["t_failed_s"][row]:  # not NaN: failed earlier
+            return
         w["t_ack_s"][row] = self.env.now
         listener = self.ack_listeners.get(int(w["volume"][row]))
         if listener is not None:

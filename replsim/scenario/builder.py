@@ -22,6 +22,13 @@ def qos_settings(spec: QosSpec) -> QosSettings:
     )
 
 
+def failure_distributions(spec) -> tuple[Distribution | None, Distribution | None]:
+    if spec is None:
+        return None, None
+    kind = "exponential" if spec.dist == "exponential" else "deterministic"
+    return make_distribution(kind, spec.mtbf), make_distribution(kind, spec.mttr)
+
+
 def build_world(scenario: Scenario, seed: int | None = None, origin: str = "<dict>") -> ModelWorld:
     """The model world the scenario describes, at t = 0, pairs established."""
     seed = scenario.run.seed if seed is None else seed
@@ -32,6 +39,14 @@ def build_world(scenario: Scenario, seed: int | None = None, origin: str = "<dic
         sync_timeout_s=scenario.model.sync_timeout,
         pause_limit_bytes=scenario.model.pause_limit,
         qos_window_s=scenario.model.qos_window,
+        sync_strict=scenario.model.sync_strict,
+        slow_link_retry_s=scenario.model.slow_link_retry,
+        resume_connect_s=scenario.model.resume_connect,
+        metadata_bytes_per_block=scenario.model.metadata_bytes_per_block,
+        local_sync_bytes_per_s=scenario.model.local_sync_rate,
+        transfer_chunk_bytes=int(scenario.model.transfer_chunk),
+        transfer_window_bytes=scenario.model.transfer_window,
+        snapshot_metadata_bytes=scenario.model.snapshot_metadata,
     )
     world = ModelWorld(seed, params)
     problems: list[str] = []
@@ -54,9 +69,25 @@ def build_world(scenario: Scenario, seed: int | None = None, origin: str = "<dic
             distance_km=None if rtt is not None else link.distance,
             efficiency=link.efficiency,
             jitter=distribution(link.jitter) if link.jitter else None))
+    for i, link in enumerate(scenario.links):
+        if link.outages or link.failures:
+            attempt(f"links[{i}]", lambda link=link: world.add_link_outages(
+                link.between[0], link.between[1],
+                [(o.start, o.duration) for o in link.outages],
+                *failure_distributions(link.failures)))
     for i, v in enumerate(scenario.volumes):
-        attempt(f"volumes[{i}]", lambda v=v: world.create_volume(
+        volume = attempt(f"volumes[{i}]", lambda v=v: world.create_volume(
             v.cluster, v.name, int(v.size), qos_settings(v.qos), v.access, v.account_id))
+        if volume is None:
+            continue
+        if v.used > v.size:
+            problems.append(f"volumes[{i}].used: larger than the volume's size")
+        volume.used_bytes = int(v.used)
+        for j, sched in enumerate(v.snapshot_schedules):
+            attempt(f"volumes[{i}].snapshot_schedules[{j}]",
+                    lambda volume=volume, sched=sched: world.add_snapshot_schedule(
+                        volume, sched.name, sched.interval, sched.enable_remote_replication,
+                        sched.retention, sched.ensure_serial_creation, sched.start))
     if problems:
         raise ScenarioError(origin, problems)
     for i, wl in enumerate(scenario.workloads):
@@ -71,7 +102,13 @@ def build_world(scenario: Scenario, seed: int | None = None, origin: str = "<dic
     for i, p in enumerate(scenario.pairs):
         src = world.volume(*p.source.split("/", 1))
         dst = world.volume(*p.target.split("/", 1))
-        attempt(f"pairs[{i}]", lambda p=p, src=src, dst=dst: world.pair_volumes(src, dst, p.mode))
+
+        def pair(p=p, src=src, dst=dst):
+            a, b = src.cluster.name, dst.cluster.name
+            if world.cluster_pair_between(a, b) is None:
+                world.pair_clusters(a, b)
+            return world.pair_volumes(src, dst, p.mode, in_sync=p.in_sync)
+        attempt(f"pairs[{i}]", pair)
     if problems:
         raise ScenarioError(origin, problems)
     return world

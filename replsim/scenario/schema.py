@@ -42,6 +42,14 @@ class ModelSpec(Strict):
     pause_limit: Size = 3_145_728_000.0
     ack_size: Annotated[float, BeforeValidator(units.size_bytes), Field(ge=0)] = 0.0
     qos_window: Duration = 0.01
+    sync_strict: bool = False
+    slow_link_retry: Duration = 30.0
+    resume_connect: Duration = 0.5
+    metadata_bytes_per_block: float = Field(default=1.0, ge=0)
+    local_sync_rate: Rate = 1e9
+    transfer_chunk: Size = float(1 << 20)
+    transfer_window: Size = float(16 << 20)
+    snapshot_metadata: Annotated[float, BeforeValidator(units.size_bytes), Field(ge=0)] = 65536.0
 
 
 class DistributionSpec(Strict):
@@ -67,8 +75,23 @@ class ClusterSpec(Strict):
     node_iops: float = Field(default=50_000, gt=0)
 
 
+class OutageSpec(Strict):
+    start: Duration
+    duration: Annotated[float, BeforeValidator(units.duration_s), Field(gt=0)]
+
+
+class FailureSpec(Strict):
+    """Random link failures: up times with mean `mtbf`, repairs with mean `mttr`."""
+
+    mtbf: Annotated[float, BeforeValidator(units.duration_s), Field(gt=0)]
+    mttr: Annotated[float, BeforeValidator(units.duration_s), Field(gt=0)]
+    dist: Literal["exponential", "fixed"] = "exponential"
+
+
 class LinkSpec(Strict):
     between: tuple[str, str]
+    outages: list[OutageSpec] = []
+    failures: FailureSpec | None = None
     distance: Distance | None = None
     rtt: Duration | None = None
     bandwidth: Rate = 125e6
@@ -78,7 +101,8 @@ class LinkSpec(Strict):
     @model_validator(mode="after")
     def _one_delay(self) -> LinkSpec:
         if self.distance is None and self.rtt is None:
-            return self.model_copy(update={"distance": 0.0})
+            # frozen model: set in place (returning a copy is ignored when built via __init__)
+            object.__setattr__(self, "distance", 0.0)
         if self.distance is not None and self.rtt is not None:
             raise ValueError("give either distance or rtt, not both")
         return self
@@ -92,13 +116,24 @@ class QosSpec(Strict):
     curve: dict[int, float] | None = None
 
 
+class SnapshotScheduleSpec(Strict):
+    name: str = "schedule"
+    interval: Annotated[float, BeforeValidator(units.duration_s), Field(gt=0)]
+    enable_remote_replication: bool = True
+    retention: Duration | None = None
+    ensure_serial_creation: bool = False
+    start: Duration = 0.0
+
+
 class VolumeSpec(Strict):
     cluster: str
     name: str = Field(min_length=1)
     size: Size = 100 * 2**30
     access: Literal["readWrite", "readOnly", "locked", "replicationTarget"] = "readWrite"
     account_id: int = Field(default=1, ge=1)
+    used: Annotated[float, BeforeValidator(units.size_bytes), Field(ge=0)] = 0.0
     qos: QosSpec = QosSpec()
+    snapshot_schedules: list[SnapshotScheduleSpec] = []
 
 
 class WorkloadSpec(BaseModel):
@@ -115,6 +150,7 @@ class PairSpec(Strict):
     source: str
     target: str
     mode: str = "Async"
+    in_sync: bool = True
 
 
 class Scenario(Strict):

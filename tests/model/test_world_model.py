@@ -22,7 +22,8 @@ def _world(mode="Async", rate=1000.0, sync_combine="parallel"):
     world.add_link("east", "west", 125e6, distance_km=100)
     src = world.create_volume("east", "vol", 2**30, UNCAPPED)
     dst = world.create_volume("west", "vol-dr", 2**30, UNCAPPED, access="replicationTarget")
-    pair = world.pair_volumes(src, dst, mode) if mode else None
+    world.pair_clusters("east", "west")
+    pair = world.pair_volumes(src, dst, mode, in_sync=True) if mode else None
     source = WriteSource(ConstantArrivals(rate), FixedSize(4096),
                          UniformBlocks(src.blocks, np.random.default_rng(0)))
     world.add_workload(src, Workload(source))
