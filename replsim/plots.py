@@ -7,11 +7,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import matplotlib.ticker as ticker  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import matplotlib.ticker as ticker
+import numpy as np
 
-from replsim.results import Results  # noqa: E402
+from replsim.results import Results
 
 
 def _label(volume: str, mode: str) -> str:

@@ -56,6 +56,7 @@ class Results:
             (staging / "manifest.json").write_text(json.dumps(self.manifest, indent=2,
                                                               default=str))
             self._write_extras(staging)
+            staging.chmod(0o755)  # mkdtemp makes it owner-only
             if target.exists():
                 shutil.rmtree(target)
             os.replace(staging, target)

@@ -6,15 +6,16 @@ units as strings. Plain numbers are taken to be already in SI units.
 
 from __future__ import annotations
 
+import math
 import numbers
 import re
 
 _NUMBER = r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
-_PATTERN = re.compile(rf"^\s*{_NUMBER}\s*([A-Za-zµ/]*)\s*$")
+_PATTERN = re.compile(rf"^\s*{_NUMBER}\s*([A-Za-zµμ/]*)\s*$")
 
 DURATION_S = {
-    "": 1.0, "s": 1.0, "sec": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9,
-    "min": 60.0, "m": 60.0, "h": 3600.0, "d": 86400.0,
+    "": 1.0, "s": 1.0, "sec": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "μs": 1e-6,
+    "ns": 1e-9, "min": 60.0, "h": 3600.0, "d": 86400.0,
 }
 SIZE_BYTES = {
     "": 1.0, "b": 1.0, "B": 1.0,
@@ -40,14 +41,20 @@ def _parse(value: object, table: dict[str, float], kind: str) -> float:
     units = ", ".join(sorted(u for u in table if u))
     # numbers.Real also admits numpy scalars (np.int64, np.float32); bool is not a quantity.
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return float(value)
+        return _finite(float(value), value, kind)
     if not isinstance(value, str):
         raise UnitError(f"expected a {kind} (a number, or a string with one of: {units}), "
                         f"got {value!r}")
     match = _PATTERN.match(value)
     if match is None or match.group(2) not in table:
         raise UnitError(f"cannot read {value!r} as a {kind}; use a number and one of: {units}")
-    return float(match.group(1)) * table[match.group(2)]
+    return _finite(float(match.group(1)) * table[match.group(2)], value, kind)
+
+
+def _finite(number: float, value: object, kind: str) -> float:
+    if not math.isfinite(number):
+        raise UnitError(f"{value!r} is not a finite {kind}")
+    return number
 
 
 def duration_s(value: object) -> float:

@@ -38,9 +38,10 @@ def two_sites(
         "links": [{"between": ["east", "west"], "rtt": 1e-3, "bandwidth": "1Gbps",
                    "efficiency": 1.0, **(link or {})}],
         "volumes": [
-            {"cluster": "east", "name": "vol", "size": "100GiB", "qos": qos or UNCAPPED_QOS},
+            {"cluster": "east", "name": "vol", "size": "100GiB",
+             "qos": copy.deepcopy(qos or UNCAPPED_QOS)},
             {"cluster": "west", "name": "vol-dr", "size": "100GiB",
-             "access": "replicationTarget", "qos": UNCAPPED_QOS},
+             "access": "replicationTarget", "qos": copy.deepcopy(UNCAPPED_QOS)},
         ],
         "workloads": [{"volume": "east/vol", **(workload or {"rate": 1000})}],
         "pairs": [] if mode is None else [

@@ -12,8 +12,7 @@ from replsim.results import TABLES, Results
 from replsim.world import World
 from tests.builders import two_sites
 
-FILES = {"writes.parquet", "rpo.parquet", "links.parquet", "summary.parquet", "summary.csv",
-         "manifest.json"}
+FILES = {f"{name}.parquet" for name in TABLES} | {"summary.csv", "manifest.json"}
 
 
 @pytest.fixture(scope="module")
@@ -69,12 +68,21 @@ def test_categorical_columns_come_back_categorical_with_all_categories(results, 
         # unused categories (e.g. the target volume, mode "SnapshotsOnly") survive too
         assert list(after.cat.categories) == list(before.cat.categories)
     assert "SnapshotsOnly" in list(loaded.writes["mode"].cat.categories)
+    # ... and so does every other categorical column of every table
+    for name in TABLES:
+        before, after = getattr(results, name), getattr(loaded, name)
+        for column in before.columns:
+            if isinstance(before[column].dtype, pd.CategoricalDtype):
+                assert after[column].dtype == before[column].dtype, (name, column)
 
 
-def test_tables_are_the_four_frames_in_order(results):
+def test_tables_are_every_frame_in_order(results):
     tables = results.tables()
-    assert list(tables) == ["writes", "rpo", "links", "summary"]
-    assert tables["writes"] is results.writes
+    assert list(tables) == list(TABLES)
+    assert {"writes", "rpo", "links", "summary"} <= set(tables)
+    assert {f"{name}.parquet" for name in ("writes", "rpo", "links", "summary")} <= FILES
+    for name, frame in tables.items():
+        assert frame is getattr(results, name)
 
 
 def test_saving_into_an_existing_folder_needs_overwrite(results, tmp_path, no_figures):

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from replsim.results import TABLES
 from replsim.scenario.loader import ScenarioError
 from replsim.world import World, run_scenario
 from tests.builders import two_sites
@@ -34,7 +35,8 @@ def run(data, **kwargs):
 def test_same_seed_gives_bit_identical_results():
     a, b = run(scenario(seed=3)), run(scenario(seed=3))
     assert len(a.writes) > 100
-    for name in ("writes", "rpo", "links", "summary"):
+    assert {"writes", "rpo", "links", "summary"} <= set(TABLES)
+    for name in TABLES:
         pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True)
 
 

@@ -402,18 +402,22 @@ class VolumePair:
         return 0.0 if math.isinf(oldest) else now_s - oldest
 
     def data_at_risk_blocks(self) -> int:
-        """Distinct 4 KiB blocks acknowledged but not on the target (overwrites once)."""
+        """Distinct 4 KiB blocks acknowledged but not on the target (overwrites once).
+
+        The holders are disjoint by construction: tracked blocks (paused), blocks the
+        resync still has to ship (a forwarded write removes its blocks from these), the
+        live stream, and for SnapshotsOnly the blocks on no snapshot present yet.
+        """
+        if self.mode == "SnapshotsOnly" and self.snapshots is not None:
+            return self.snapshots.unreplicated_block_count()
         w = self.writes
         rows = np.fromiter(self._pending, dtype=np.int64, count=len(self._pending))
         rows = rows[np.isnan(w["t_durable_remote_s"][rows])]
         spans = -(-w["size_bytes"][rows] // BLOCK_BYTES)
-        firsts = w["first_block"][rows]
-        live = np.repeat(firsts, spans) + (
-            np.arange(spans.sum()) - np.repeat(np.cumsum(spans) - spans, spans))
-        held = self.resync_dirty.as_set() | self._resync_remaining
-        if self.snapshots is not None:
-            held |= self.snapshots.unreplicated_blocks()
-        if not held:
-            return len(np.unique(live))
-        held_array = np.fromiter(held, dtype=np.int64, count=len(held))
-        return len(np.union1d(live, held_array))
+        if len(rows) and spans.max() == 1:
+            live = len(np.unique(w["first_block"][rows]))
+        else:
+            starts = np.repeat(w["first_block"][rows], spans)
+            offsets = np.arange(spans.sum()) - np.repeat(np.cumsum(spans) - spans, spans)
+            live = len(np.unique(starts + offsets))
+        return len(self.resync_dirty) + len(self._resync_remaining) + live

@@ -69,6 +69,9 @@ class SnapshotShipper:
         self.present: list[tuple[float, float]] = []  # (created, present) per snapshot
         self.recovery_base_s = pair.created_s
         self.on_present: list = []
+        self.queued_blocks: set[int] = set()  # union of the queued snapshots' deltas
+        pair.source.dirty.shadow = self.queued_blocks
+        pair.source.dirty.recount()
 
     # called by the SnapshotsOnly write path
     def write_acked(self, row: int) -> None:
@@ -83,6 +86,7 @@ class SnapshotShipper:
         if self.pair.mode == "SnapshotsOnly":
             snapshot.delta_blocks = self.pair.source.dirty.drain()
             snapshot.rows, self.rows_since_last = self.rows_since_last, []
+            self.queued_blocks.update(snapshot.delta_blocks.tolist())
         self.queue.append(snapshot)
         self.kick()
 
@@ -126,6 +130,7 @@ class SnapshotShipper:
             durable[rows] = np.where(np.isnan(durable[rows]), now, durable[rows])
         self.present.append((snapshot.create_s, now))
         self.queue.popleft()
+        self._rebuild_queued_blocks()
         self.busy = False
         self._transfer = None
         for callback in self.on_present:
@@ -146,14 +151,19 @@ class SnapshotShipper:
         """Creation time of the newest snapshot present on the target (SnapshotsOnly RPO)."""
         return self.present[-1][0] if self.present else self.recovery_base_s
 
+    def _rebuild_queued_blocks(self) -> None:
+        self.queued_blocks.clear()
+        for queued in self.queue:
+            self.queued_blocks.update(queued.delta_blocks.tolist())
+        self.pair.source.dirty.recount()
+
+    def unreplicated_block_count(self) -> int:
+        """Distinct blocks written but on no snapshot present on the target."""
+        return len(self.queued_blocks) + self.pair.source.dirty.outside_shadow
+
     def unreplicated_blocks(self) -> set[int]:
-        """Blocks written but on no snapshot present on the target (SnapshotsOnly)."""
-        if self.pair.mode != "SnapshotsOnly":
-            return set()
-        blocks = self.pair.source.dirty.as_set()
-        for snapshot in self.queue:
-            blocks.update(snapshot.delta_blocks.tolist())
-        return blocks
+        """The blocks themselves (for hand-over to a resync)."""
+        return self.pair.source.dirty.as_set() | self.queued_blocks
 
     def hand_over_to_resync(self) -> None:
         """Leaving SnapshotsOnly: everything not on the target joins the live resync."""
@@ -161,6 +171,9 @@ class SnapshotShipper:
         for block in self.unreplicated_blocks():
             pair.resync_dirty.mark(block, BLOCK_BYTES)
         pair.source.dirty.drain()
+        for snapshot in self.queue:
+            snapshot.delta_blocks = np.empty(0, dtype=np.int64)  # now in the resync
+        self._rebuild_queued_blocks()
         pair.tracked_rows.extend(self.rows_since_last)
         for snapshot in self.queue:
             pair.tracked_rows.extend(snapshot.rows)

@@ -18,17 +18,29 @@ ACCESS_VALUES = ("readWrite", "readOnly", "locked", "replicationTarget", "snapMi
 
 
 class DirtyBlocks:
-    """Distinct 4 KiB blocks written since the last sync point (overwrites coalesce)."""
+    """Distinct 4 KiB blocks written since the last sync point (overwrites coalesce).
 
-    def __init__(self) -> None:
+    `shadow` is an optional set of blocks already counted elsewhere (e.g. in snapshots
+    still on their way to the target); `outside_shadow` counts dirty blocks not in it,
+    so distinct data at risk is known in O(1) at every sample.
+    """
+
+    def __init__(self, shadow: set[int] | None = None) -> None:
         self._blocks: set[int] = set()
+        self.shadow: set[int] = shadow if shadow is not None else set()
+        self.outside_shadow = 0
 
     def mark(self, first_block: int, size_bytes: int) -> None:
-        count = -(-size_bytes // BLOCK_BYTES)
-        if count == 1:
-            self._blocks.add(first_block)
-        else:
-            self._blocks.update(range(first_block, first_block + count))
+        blocks, shadow = self._blocks, self.shadow
+        for block in range(first_block, first_block - (-size_bytes // BLOCK_BYTES)):
+            if block not in blocks:
+                blocks.add(block)
+                if block not in shadow:
+                    self.outside_shadow += 1
+
+    def recount(self) -> None:
+        """Call after `shadow` changed."""
+        self.outside_shadow = len(self._blocks - self.shadow) if self.shadow else len(self)
 
     def __len__(self) -> int:
         return len(self._blocks)
@@ -45,6 +57,7 @@ class DirtyBlocks:
         """Take every dirty block (sorted) and start a new interval."""
         blocks = np.fromiter(self._blocks, dtype=np.int64, count=len(self._blocks))
         self._blocks = set()
+        self.outside_shadow = 0
         blocks.sort()
         return blocks
 

@@ -7,6 +7,7 @@ the scenario layer builds it from parameters, the API layer calls its methods.
 from __future__ import annotations
 
 import math
+
 import simpy
 
 from replsim import rng as rngmod
@@ -17,13 +18,16 @@ from replsim.model.cluster import (
     build_cluster,
     stable_uuid,
 )
+from replsim.model.clusterpair import MAX_CLUSTER_PAIRS, ClusterPair, ClusterPairSide
 from replsim.model.distributions import Distribution, Sampler
+from replsim.model.faults import LinkOutages
 from replsim.model.host import ClosedLoopHost, OpenLoopHost
 from replsim.model.link import FIBRE_S_PER_KM, LinkDirection, WanLink
-from replsim.model.clusterpair import MAX_CLUSTER_PAIRS, ClusterPair, ClusterPairSide
-from replsim.model.faults import LinkOutages
 from replsim.model.pair import VolumePair, normalise_mode
 from replsim.model.params import ModelParams
+from replsim.model.qos import QosSettings, QosShaper
+from replsim.model.sampling import Sampler as LevelSampler
+from replsim.model.schedule import call_later
 from replsim.model.snapshots import (
     MAX_SNAPSHOTS_PER_VOLUME,
     Snapshot,
@@ -32,10 +36,7 @@ from replsim.model.snapshots import (
     SnapshotShipper,
 )
 from replsim.model.statelog import StateLog
-from replsim.model.qos import QosSettings, QosShaper
-from replsim.model.sampling import Sampler as LevelSampler
 from replsim.model.volume import ACCESS_VALUES, CommitPath, Volume
-from replsim.model.schedule import call_later
 from replsim.model.writepath import WritePath
 from replsim.workload.spec import Workload
 
@@ -204,7 +205,8 @@ class ModelWorld:
         if self.cluster_pair_count(cluster) >= MAX_CLUSTER_PAIRS:
             raise ValueError(f"cluster {cluster} already has {MAX_CLUSTER_PAIRS} cluster pairs")
         c.next_cluster_pair_id += 1
-        uuid = stable_uuid(rngmod.stream(self.seed, f"{cluster}.clusterpair{c.next_cluster_pair_id}"))
+        scope = f"{cluster}.clusterpair{c.next_cluster_pair_id}"
+        uuid = stable_uuid(rngmod.stream(self.seed, scope))
         cp = ClusterPair(uuid, None, created_s=self.env.now)
         cp.sides[cluster] = ClusterPairSide(c, c.next_cluster_pair_id)
         self.cluster_pairs.append(cp)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import copy
+from typing import Annotated, get_args, get_origin
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 
+from replsim import units
+from replsim.scenario import schema
 from replsim.scenario.schema import (
     ClusterSpec,
     LinkSpec,
@@ -93,6 +96,70 @@ def test_unit_bearing_fields_accept_strings(path, text, expected):
     _set(data, path, text)
     s = Scenario.model_validate(data)
     assert _get(s, path) == pytest.approx(expected, rel=1e-12)
+
+
+UNIT_SAMPLES = {  # parser → (string with a unit, value in SI units)
+    units.duration_s: ("1500ms", 1.5),
+    units.size_bytes: ("2KiB", 2048.0),
+    units.rate_bytes_per_s: ("8Mbps", 1e6),
+    units.distance_km: ("2km", 2.0),
+}
+# The least each schema class needs besides the field under test.
+REQUIRED = {
+    ClusterSpec: {"name": "a"},
+    LinkSpec: {"between": ("a", "b")},
+    VolumeSpec: {"cluster": "a", "name": "v"},
+    schema.OutageSpec: {"start": 0, "duration": 1},
+    schema.FailureSpec: {"mtbf": 10, "mttr": 1},
+    schema.SnapshotScheduleSpec: {"interval": 60},
+}
+
+
+def _unit_parser(annotation):
+    if get_origin(annotation) is Annotated:
+        for meta in annotation.__metadata__:
+            if isinstance(meta, BeforeValidator) and meta.func in UNIT_SAMPLES:
+                return meta.func
+    return next(filter(None, map(_unit_parser, get_args(annotation))), None)
+
+
+def _unit_fields() -> list[tuple[type[BaseModel], str, object, bool]]:
+    found = []
+    for cls in vars(schema).values():
+        if not (isinstance(cls, type) and issubclass(cls, BaseModel)
+                and cls.__module__ == schema.__name__):
+            continue
+        for name, info in cls.model_fields.items():
+            direct = [m.func for m in info.metadata
+                      if isinstance(m, BeforeValidator) and m.func in UNIT_SAMPLES]
+            parser = direct[0] if direct else _unit_parser(info.annotation)
+            if parser is not None:
+                is_list = "list[" in str(info.annotation)
+                found.append((cls, name, parser, is_list))
+    return found
+
+
+UNIT_FIELDS_FOUND = _unit_fields()
+
+
+def test_unit_field_discovery_finds_the_known_fields():
+    found = {(cls.__name__, name) for cls, name, _, _ in UNIT_FIELDS_FOUND}
+    assert {("RunSpec", "duration"), ("RunSpec", "warmup"), ("ModelSpec", "pause_limit"),
+            ("ClusterSpec", "mirror_hop"), ("DistributionSpec", "mean"),
+            ("DistributionSpec", "samples"), ("LinkSpec", "distance"), ("LinkSpec", "rtt"),
+            ("LinkSpec", "bandwidth"), ("VolumeSpec", "size"), ("QosSpec", "burstTime")} <= found
+
+
+@pytest.mark.parametrize(("cls", "name", "parser", "is_list"), UNIT_FIELDS_FOUND,
+                         ids=[f"{c.__name__}.{n}" for c, n, _, _ in UNIT_FIELDS_FOUND])
+def test_every_unit_bearing_field_accepts_a_unit_string(cls, name, parser, is_list):
+    required = REQUIRED.get(cls, {})
+    missing = [f for f, info in cls.model_fields.items()
+               if info.is_required() and f != name and f not in required]
+    assert not missing, f"add minimal values for {cls.__name__} {missing} to REQUIRED"
+    text, value = UNIT_SAMPLES[parser]
+    spec = cls.model_validate({**required, name: [text] if is_list else text})
+    assert getattr(spec, name) == pytest.approx([value] if is_list else value, rel=1e-12)
 
 
 def test_distance_jitter_and_empirical_samples_accept_strings():
