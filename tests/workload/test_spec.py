@@ -110,7 +110,7 @@ def test_registries_name_the_kinds() -> None:
         ({"rate": "fast"}, r"rate: cannot read 'fast' as a rate"),
         ({"rate": "5ms"}, r"rate: cannot read '5ms' as a rate"),
         ({"rate": -5}, r"rate: expected a finite rate >= 0 IOPS, got -5"),
-        ({"rate": math.inf}, r"rate: expected a finite rate"),
+        ({"rate": math.inf}, r"rate: .*finite rate"),
         ({"rate": 1, "arrival": "mmpp"}, r"arrival: expected one of constant, poisson, got 'mmpp'"),
         ({"rate": 1, "arrival": 3}, r"arrival: expected one of"),
         ({"rate": 1, "offsets": "zipf"}, r"offsets: expected one of uniform, got 'zipf'"),
