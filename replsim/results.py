@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-TABLES = ("writes", "rpo", "links", "states", "snapshots", "summary")
+TABLES = ("writes", "rpo", "links", "states", "snapshots", "api_calls", "summary")
 
 
 def _replaceable(folder: Path) -> bool:
@@ -33,6 +33,7 @@ class Results:
     links: pd.DataFrame
     states: pd.DataFrame
     snapshots: pd.DataFrame
+    api_calls: pd.DataFrame
     summary: pd.DataFrame
     manifest: dict = field(default_factory=dict)
 

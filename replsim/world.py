@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from importlib import metadata
 from typing import Any
 
+from replsim.api import Api
 from replsim.metrics.frames import (
     links_frame,
     rpo_frame,
@@ -44,6 +45,11 @@ class World:
         self.effective = effective
         self.origin = origin
         self.wall_time_s = 0.0
+        self.api = Api(model)
+
+    def call(self, cluster: str, request: dict[str, Any]) -> dict[str, Any]:
+        """Send one Element JSON-RPC request to `cluster` at the current simulated time."""
+        return self.api.call(cluster, request)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], seed: int | None = None,
@@ -102,6 +108,7 @@ class World:
             links=links_frame(self.model),
             states=states,
             snapshots=snapshots_frame(self.model),
+            api_calls=self.api.frame(),
             summary=summary_frame(self.model, writes, warmup, states),
             manifest=manifest,
         )

@@ -40,6 +40,19 @@ class Node:
 
 
 @dataclass
+class Account:
+    """An Element account (owner of volumes, CHAP secrets)."""
+
+    account_id: int
+    username: str
+    initiator_secret: str
+    target_secret: str
+    enable_chap: bool = True
+    attributes: dict = field(default_factory=dict)
+    status: str = "active"
+
+
+@dataclass
 class ClusterIdentity:
     name: str
     mvip: str
@@ -60,6 +73,11 @@ class Cluster:
     next_volume_id: int = 1
     next_cluster_pair_id: int = 0
     next_snapshot_id: int = 0
+    next_group_snapshot_id: int = 0
+    accounts: dict[int, Account] = field(default_factory=dict)
+    next_account_id: int = 1
+    admin_user: str = "admin"
+    admin_password: str = "admin"
 
     @property
     def name(self) -> str:

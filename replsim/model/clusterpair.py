@@ -31,6 +31,9 @@ class ClusterPair:
     link: WanLink | None
     sides: dict[str, ClusterPairSide] = field(default_factory=dict)
     created_s: float = 0.0
+    connected_at_s: float = 0.0
+    secret: dict = field(default_factory=dict)  # pairing credentials carried in the key
+    key_used: bool = False
 
     @property
     def complete(self) -> bool:
@@ -55,9 +58,15 @@ class ClusterPair:
             return "Misconfigured"
         if self.link is None or not self.link.up:
             return "Disconnected"
+        if self.link.directions and self._now() < self.connected_at_s:
+            return "Unconfigured"
         return "Connected"
 
+    def _now(self) -> float:
+        return next(iter(self.link.directions.values())).env.now
+
     @property
-    def connected(self) -> bool:
-        return self.complete and self.link is not None and self.link.up and not any(
-            s.removed for s in self.sides.values())
+    def established(self) -> bool:
+        """Both sides hold the pairing and it has finished connecting (link may be down)."""
+        return self.complete and not any(s.removed for s in self.sides.values()) and (
+            self._now() >= self.connected_at_s)

@@ -24,6 +24,10 @@ class OpenLoopHost:
         self._sleeping = False
         self.process = env.process(self._run())
 
+    def stop(self) -> None:
+        """No more IO (the volume was deleted)."""
+        self.set_rate(0.0)
+
     def set_rate(self, rate_iops: float) -> None:
         """Change the arrival rate now; the pending gap is redrawn at the new rate."""
         self.source.set_rate(rate_iops)
@@ -57,10 +61,17 @@ class ClosedLoopHost:
         self.source = source
         self.loop = loop
         path.ack_listeners[volume.index] = self._acked
+        self.stopped = False
         for _ in range(loop.queue_depth):
             call_later(env, 0.0, self._issue, None)
 
+    def stop(self) -> None:
+        """No more IO (the volume was deleted); outstanding IOs still complete."""
+        self.stopped = True
+
     def _issue(self, _: object = None) -> None:
+        if self.stopped:
+            return
         size, block, is_write = self.source.next_io()
         self.path.issue(self.volume, size, block, is_write)
 

@@ -76,6 +76,7 @@ class VolumePair:
         self.paused_by: set[str] = set()  # cluster names whose side set pausedManual
         self.removed_by: set[str] = set()
         self.link_lost = False
+        self.pause_limit_bytes = params.pause_limit_bytes
         self.slow_link_until_s = -math.inf
         self.epoch = 0
         self.backlog_bytes = 0.0
@@ -143,9 +144,10 @@ class VolumePair:
             self._set_state(self._healthy_state(), "established in sync")
 
     def _desired_pause(self) -> str | None:
-        if self.removed_by:
-            gone = any(v.deleted for v in self.volumes)
-            return "StoppedMisconfigured" if gone else "PausedMisconfigured"
+        if any(v.purged for v in self.volumes):
+            return "StoppedMisconfigured"
+        if self.removed_by or any(v.deleted for v in self.volumes):
+            return "PausedMisconfigured"
         accesses = sorted(v.access for v in self.volumes)
         if accesses != ["readWrite", "replicationTarget"]:
             return "PausedMisconfigured"
@@ -199,7 +201,7 @@ class VolumePair:
             self._sync_waiting[row] = on_remote_ack
         self.bytes_shipped += size
         self.forward.send(size, self._arrived, (row, self._durable, self.epoch), self)
-        if self.backlog_bytes > self.params.pause_limit_bytes:
+        if self.backlog_bytes > self.pause_limit_bytes:
             self.slow_link_until_s = self.env.now + self.params.slow_link_retry_s
             self._stop_forwarding("PausedSlowLink", "backlog above pauseLimit")
             call_later(self.env, self.params.slow_link_retry_s, self._slow_link_retry,

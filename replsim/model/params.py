@@ -22,3 +22,4 @@ class ModelParams:
     transfer_chunk_bytes: int = 1 << 20
     transfer_window_bytes: float = 16 * (1 << 20)
     snapshot_metadata_bytes: float = 64 * 1024
+    async_delay_warning_s: float = 0.0  # remoteRepAsyncDelayExceeded fault above it; 0 = off

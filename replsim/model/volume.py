@@ -113,6 +113,10 @@ class Volume:
     create_time_s: float
     used_bytes: int = 0
     deleted: bool = False
+    purged: bool = False
+    delete_time_s: float | None = None
+    pending_pairing: Any = None  # (volume pair UUID, mode) after StartVolumePairing
+    consistency_group_uuid: str = "00000000-0000-0000-0000-000000000000"
     enable512e: bool = False
     attributes: dict = field(default_factory=dict)
     pairs: list = field(default_factory=list)

@@ -175,14 +175,16 @@ class ModelWorld:
         c.next_volume_id += 1
         primary = c.nodes[(volume_id - 1) % len(c.nodes)]
         secondary = c.nodes[volume_id % len(c.nodes)]
-        scope = f"{cluster}.{name}"
         volume = Volume(
             index=len(self.path.volumes), cluster=c, volume_id=volume_id, name=name,
             account_id=account_id, size_bytes=int(size_bytes), access=access,
             qos=QosShaper(qos or QosSettings(), self.env.now, self.params.qos_window_s),
             path=CommitPath(self.env, primary, secondary, c.mirror_hop_s),
-            uuid=stable_uuid(rngmod.stream(self.seed, f"{scope}.uuid")), create_time_s=self.env.now,
+            uuid=stable_uuid(rngmod.stream(self.seed, f"{cluster}.volume{volume_id}.uuid")),
+            create_time_s=self.env.now,
         )
+        volume.consistency_group_uuid = stable_uuid(
+            rngmod.stream(self.seed, f"{cluster}.volume{volume_id}.group"))
         c.volumes[volume_id] = volume
         self.path.register(volume)
         return volume
@@ -213,8 +215,10 @@ class ModelWorld:
         self._refresh_cluster_pair(cp, "pairing started")
         return cp
 
-    def complete_cluster_pairing(self, cp: ClusterPair, cluster: str) -> ClusterPairSide:
-        """The second cluster completes a pending pairing over their link."""
+    def complete_cluster_pairing(self, cp: ClusterPair, cluster: str,
+                                 connect_delay_s: float = 0.0) -> ClusterPairSide:
+        """The second cluster completes a pending pairing over their link; both sides
+        are Connected after `connect_delay_s` (the API uses one RTT)."""
         first = next(iter(cp.sides))
         if cluster in cp.sides:
             raise ValueError(f"cluster {cluster} cannot pair with itself")
@@ -224,7 +228,11 @@ class ModelWorld:
         c = self.clusters[cluster]
         c.next_cluster_pair_id += 1
         cp.sides[cluster] = ClusterPairSide(c, c.next_cluster_pair_id)
+        cp.connected_at_s = self.env.now + connect_delay_s
         self._refresh_cluster_pair(cp, "pairing completed")
+        if connect_delay_s > 0:
+            call_later(self.env, connect_delay_s,
+                       lambda _: self._refresh_cluster_pair(cp, "pairing connected"), None)
         return cp.sides[cluster]
 
     def pair_clusters(self, a: str, b: str) -> ClusterPair:
@@ -235,8 +243,7 @@ class ModelWorld:
 
     def cluster_pair_between(self, a: str, b: str) -> ClusterPair | None:
         for cp in self.cluster_pairs:
-            if cp.complete and {a, b} == set(cp.sides) and not any(
-                    s.removed for s in cp.sides.values()):
+            if {a, b} == set(cp.sides) and cp.established:
                 return cp
         return None
 
@@ -255,7 +262,7 @@ class ModelWorld:
 
     # ---- volume pairs -------------------------------------------------------------------
     def pair_volumes(self, source: Volume, target: Volume, mode: str = "Async",
-                     in_sync: bool = False) -> VolumePair:
+                     in_sync: bool = False, uuid: str | None = None) -> VolumePair:
         """Pair two volumes on two paired clusters; replication runs readWrite → target.
 
         A new pair goes through the Resuming* phases (initial sync of the source's used
@@ -271,7 +278,9 @@ class ModelWorld:
         if cp is None:
             raise ValueError(f"clusters {source.cluster.name} and {target.cluster.name} "
                              "are not paired")
-        uuid = stable_uuid(rngmod.stream(self.seed, f"{source.scope}.volumepair{len(self.pairs)}"))
+        if uuid is None:
+            scope = f"{source.scope}.volumepair{len(self.pairs)}"
+            uuid = stable_uuid(rngmod.stream(self.seed, scope))
         pair = VolumePair(len(self.pairs), source, target, cp, normalise_mode(mode),
                           self.path.writes, self.params, self.log, self.env.now, uuid,
                           self.path.fail)
@@ -334,6 +343,33 @@ class ModelWorld:
             if volume.source_pair is pair:
                 volume.source_pair = None
             pair.refresh(f"pair removed on {volume.cluster.name}")
+
+    def delete_volume(self, volume: Volume) -> None:
+        """DeleteVolume: its pairs pause misconfigured; its host stops sending IO."""
+        volume.deleted = True
+        volume.delete_time_s = self.env.now
+        host = self.hosts.get(volume.index)
+        if host is not None:
+            host.stop()
+        for pair in volume.pairs:
+            pair.refresh(f"{volume.scope} deleted")
+
+    def restore_volume(self, volume: Volume) -> None:
+        if volume.purged:
+            raise ValueError(f"volume {volume.scope} was purged")
+        volume.deleted = False
+        volume.delete_time_s = None
+        for pair in volume.pairs:
+            pair.refresh(f"{volume.scope} restored")
+
+    def purge_volume(self, volume: Volume) -> None:
+        """PurgeDeletedVolume: gone for good; the peer's pair stops (StoppedMisconfigured)."""
+        volume.purged = True
+        for pair in list(volume.pairs):
+            volume.pairs.remove(pair)
+            pair.removed_by.add(volume.cluster.name)
+            pair.refresh(f"{volume.scope} purged")
+        del volume.cluster.volumes[volume.volume_id]
 
     # ---- snapshots ------------------------------------------------------------------------
     def create_snapshot(self, volume: Volume, name: str | None = None,
