@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from replsim.scenario.executor import TimelineError
 from replsim.scenario.loader import ScenarioError
 from replsim.summary_table import format_summary
 from replsim.world import World
@@ -29,7 +30,7 @@ def _parse_sets(items: list[str]) -> dict[str, object]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     world = World.from_scenario(args.scenario, seed=args.seed, overrides=_parse_sets(args.set))
-    world.run()
+    world.run(progress=not args.quiet and sys.stderr.isatty())
     results = world.results()
     name = world.scenario.run.name
     out = Path(args.output) if args.output else Path("results") / name
@@ -49,15 +50,30 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, help="override run.seed")
     run.add_argument("--set", action="append", default=[], metavar="KEY.PATH=VALUE",
                      help="override a scenario key, e.g. --set run.duration=10s")
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)
+    validate = sub.add_parser("validate", help="check the model against queueing theory")
+    validate.add_argument("--only", help="comma-separated checks, e.g. V1,V4 (default: all)")
+    validate.set_defaults(func=cmd_validate)
     return parser
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from replsim.validation.checks import format_checks, run_checks
+
+    names = [n.strip() for n in args.only.split(",")] if args.only else None
+    checks = run_checks(names)
+    print(format_checks(checks))
+    failed = [c for c in checks if not c.passed]
+    print(f"{len(checks) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except ScenarioError as exc:
+    except (ScenarioError, TimelineError) as exc:
         print(f"replsim: {exc}", file=sys.stderr)
         return 2
     except (ValueError, OSError) as exc:

@@ -32,6 +32,9 @@ RPO_COLOUR = "#111111"
 RISK_COLOUR = "#1a9850"
 SKIP_COLOUR = "#d7301f"
 OUTAGE_HATCHES = ("///", "\\\\\\", "xxx", "...")
+OUTAGE_FILL = (0.5, 0.5, 0.5, 0.18)
+PAIR_COLOURS = matplotlib.colormaps["Dark2"]  # pairs, distinct from link directions (tab10)
+LINE_STYLES = ("-", "--", "-.", ":")  # so that identical curves stay visible
 # Active and Idle are the normal states and stay unshaded; Paused* warm, Resuming* blues.
 STATE_COLOURS = {
     "PausedManual": "#fdae61",
@@ -40,10 +43,10 @@ STATE_COLOURS = {
     "PausedMisconfigured": "#c51b7d",
     "PausedVolumeSizeMismatch": "#de77ae",
     "PausedSlowLink": "#d73027",
-    "ResumingConnected": "#deebf7",
+    "ResumingConnected": "#c6dbef",
     "ResumingRRSync": "#9ecae1",
     "ResumingLocalSync": "#6baed6",
-    "ResumingDataTransfer": "#4292c6",
+    "ResumingDataTransfer": "#3182bd",
     "StoppedMisconfigured": "#969696",
 }
 STATE_ALPHA = 0.55
@@ -176,6 +179,11 @@ def _time_axis(ax: Axes, results: Results) -> tuple[str, float]:
     return unit, factor
 
 
+def _from_zero(ax: Axes, values: np.ndarray) -> None:
+    """y from 0; an all-zero series gets a unit-high axis instead of a degenerate one."""
+    ax.set_ylim(0, ax.get_ylim()[1] if np.nanmax(values, initial=0.0) > 0 else 1)
+
+
 def _empty(ax: Axes, message: str) -> None:
     ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center",
             color="0.4")
@@ -221,7 +229,8 @@ def ack_latency_figure(results: Results) -> Figure:
         return fig
     unit, factor = _lag_scale(float(acked["ack_latency_s"].median()))
     lo, hi, p50_min, n_max = np.inf, 0.0, np.inf, 1
-    for (volume, mode), group in acked.groupby(["volume", "mode"], observed=True, sort=True):
+    groups = acked.groupby(["volume", "mode"], observed=True, sort=False)  # in order of use
+    for k, ((volume, mode), group) in enumerate(groups):
         lat = np.sort(group["ack_latency_s"].to_numpy()) / factor
         n = len(lat)
         failed = int(writes.loc[(writes["volume"] == volume) & (writes["mode"] == mode),
@@ -231,9 +240,9 @@ def ack_latency_figure(results: Results) -> Figure:
                  f"p99.9 {p999:.3g} · max {lat[-1]:.3g} {unit}"
                  + (f" · {failed} failed" if failed else ""))
         idx = _cdf_index(n)
-        line, = ax.plot(lat[idx], (idx + 1) / n, lw=1.8, drawstyle="steps-post", label=label)
-        ax_tail.plot(lat[idx], (n - idx) / n, lw=1.8, drawstyle="steps-post",
-                     color=line.get_color())
+        style = {"lw": 1.8, "drawstyle": "steps-post", "ls": LINE_STYLES[k % len(LINE_STYLES)]}
+        line, = ax.plot(lat[idx], (idx + 1) / n, label=label, **style)
+        ax_tail.plot(lat[idx], (n - idx) / n, color=line.get_color(), **style)
         positive = lat[lat > 0]
         if len(positive):
             lo, hi = min(lo, positive[0]), max(hi, positive[-1])
@@ -270,8 +279,8 @@ def _shade(ax: Axes, spans: Iterable[Span], factor: float, hatch: dict[str, str]
     for span in spans:
         x0, x1 = span.start_s / factor, span.end_s / factor
         if span.label == "link down":
-            patch = ax.axvspan(x0, x1, facecolor="0.85", edgecolor="0.35", hatch=hatch[span.obj],
-                               alpha=0.5, lw=0.8, zorder=0.6)
+            patch = ax.axvspan(x0, x1, facecolor=OUTAGE_FILL, edgecolor="0.3",
+                               hatch=hatch[span.obj], lw=0.8, zorder=0.6)
         else:
             patch = ax.axvspan(x0, x1, color=_state_colour(span.label), alpha=STATE_ALPHA, lw=0,
                                zorder=0.5)
@@ -279,9 +288,8 @@ def _shade(ax: Axes, spans: Iterable[Span], factor: float, hatch: dict[str, str]
 
 
 def _outage_handles(outages: list[Span], hatch: dict[str, str]) -> list[Patch]:
-    links = list(dict.fromkeys(o.obj for o in outages))
-    return [Patch(facecolor="0.85", edgecolor="0.35", hatch=hatch[link],
-                  label="link down" if len(links) == 1 else f"{link} down") for link in links]
+    return [Patch(facecolor=OUTAGE_FILL, edgecolor="0.3", hatch=hatch[link], label=f"{link} down")
+            for link in dict.fromkeys(o.obj for o in outages)]
 
 
 def _hatches(outages: list[Span]) -> dict[str, str]:
@@ -296,11 +304,28 @@ def _pair_modes(results: Results) -> dict[str, str]:
             for pair, group in writes.groupby("pair", observed=True, sort=False)}
 
 
+def _pair_maxima(results: Results, pair: str, rpo: np.ndarray, risk: np.ndarray):
+    """Max RPO (exact, from the summary, after the warm-up) and max data at risk of a pair."""
+    summary = results.summary
+    if "pair" in summary and "rpo_max_s" in summary:
+        row = summary[summary["pair"] == pair]
+        if len(row) and pd.notna(row["rpo_max_s"].iloc[0]):
+            risk_max = row.get("data_at_risk_max_bytes", pd.Series([np.nan])).iloc[0]
+            return (float(row["rpo_max_s"].iloc[0]),
+                    float(risk_max) if pd.notna(risk_max) else np.nanmax(risk, initial=0.0))
+    return np.nanmax(rpo, initial=0.0), np.nanmax(risk, initial=0.0)
+
+
+def _sample_interval_s(times: pd.Series) -> float:
+    steps = np.diff(np.unique(times.to_numpy(dtype=float)))
+    return float(np.median(steps)) if len(steps) else float("nan")
+
+
 def rpo_figure(results: Results) -> Figure:
     """Per pair: RPO and data at risk over time, pair states shaded, link outages hatched."""
     pairs = [str(p) for p in results.rpo["pair"].drop_duplicates()]
     n = max(len(pairs), 1)
-    fig, axes = plt.subplots(n, 1, figsize=(WIDTH_IN, 1.4 + 2.5 * n), sharex=True,
+    fig, axes = plt.subplots(n, 1, figsize=(WIDTH_IN, 1.6 + 2.5 * n), sharex=True,
                              layout="constrained", squeeze=False)
     axes = axes[:, 0]
     fig.suptitle("RPO and data at risk per pair, with pair states and link outages")
@@ -313,32 +338,31 @@ def rpo_figure(results: Results) -> Figure:
     outages = outage_spans(results.states, end)
     hatch = _hatches(outages)
     modes = _pair_modes(results)
-    shown_states: set[str] = set()
-    shown_outages: list[Span] = []
+    shown: list[Span] = []
     for ax, pair in zip(axes, pairs, strict=True):
         rows = results.rpo[results.rpo["pair"] == pair]
         t = rows["t_s"].to_numpy() / factor
         rpo, risk = rows["rpo_s"].to_numpy(), rows["data_at_risk_bytes"].to_numpy()
-        r_unit, r_factor = _lag_scale(np.nanmax(rpo, initial=0.0))
-        b_unit, b_factor = _bytes_scale(np.nanmax(risk, initial=0.0))
+        rpo_max, risk_max = _pair_maxima(results, pair, rpo, risk)
+        r_unit, r_factor = _lag_scale(max(rpo_max, np.nanmax(rpo, initial=0.0)))
+        b_unit, b_factor = _bytes_scale(max(risk_max, np.nanmax(risk, initial=0.0)))
         twin = ax.twinx()
         mine = [s for s in states if s.obj == pair] + _outages_of(pair, outages)
         _shade(twin, mine, factor, hatch)
-        shown_states |= {s.label for s in mine if s.label != "link down"}
-        shown_outages += [s for s in mine if s.label == "link down"]
+        shown += mine
         twin.plot(t, risk / b_factor, color=RISK_COLOUR, lw=1.2, ls="--")
         ax.plot(t, rpo / r_factor, color=RPO_COLOUR, lw=1.5)
         ax.set_zorder(twin.get_zorder() + 1)
         ax.patch.set_visible(False)
-        ax.set_ylim(bottom=0, top=max(ax.get_ylim()[1], 1e-9))
-        twin.set_ylim(bottom=0, top=max(twin.get_ylim()[1], 1e-9))
+        _from_zero(ax, rpo)
+        _from_zero(twin, risk)
         ax.set_ylabel(f"RPO ({r_unit})")
         twin.set_ylabel(f"data at risk ({b_unit})", color=RISK_COLOUR)
         twin.tick_params(axis="y", colors=RISK_COLOUR)
         ax.grid(True, alpha=0.3)
-        peak = (f"peak RPO {_fmt(np.nanmax(rpo, initial=0) / r_factor, r_unit)}, "
-                f"data at risk {_fmt(np.nanmax(risk, initial=0) / b_factor, b_unit)}")
-        ax.set_title(f"{pair} ({modes.get(pair, '?')})   {peak}", loc="left", fontsize="medium")
+        ax.set_title(f"{pair} ({modes.get(pair, 'no writes')}) · max RPO "
+                     f"{_fmt(rpo_max / r_factor, r_unit)} · max data at risk "
+                     f"{_fmt(risk_max / b_factor, b_unit)}", loc="left", fontsize="medium")
         if warmup:
             ax.axvline(warmup / factor, color="0.4", lw=0.9, ls=":")
     handles = [plt.Line2D([], [], color=RPO_COLOUR, lw=1.5, label="RPO (left axis)"),
@@ -346,12 +370,18 @@ def rpo_figure(results: Results) -> Figure:
                           label="data at risk (right axis)")]
     if warmup:
         handles.append(plt.Line2D([], [], color="0.4", lw=0.9, ls=":", label="warm-up ends"))
-    order = list(STATE_COLOURS) + sorted(shown_states - set(STATE_COLOURS))
+    labels = {s.label for s in shown}
+    order = list(STATE_COLOURS) + sorted(labels - set(STATE_COLOURS) - {"link down"})
     handles += [Patch(color=_state_colour(s), alpha=STATE_ALPHA, label=s)
-                for s in order if s in shown_states]
-    handles += _outage_handles(shown_outages, hatch)
-    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4),
-               fontsize="small", frameon=False)
+                for s in order if s in labels]
+    handles += _outage_handles([s for s in shown if s.label == "link down"], hatch)
+    note = (f"Curves are sampled every {_sample_interval_s(results.rpo['t_s']):g} s. In the "
+            "panel titles max RPO is exact (from event times), max data at risk the largest "
+            "sample" + (", both after the warm-up." if warmup else "."))
+    legend = fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4),
+                        fontsize="small", frameon=False, title=note,
+                        title_fontproperties={"size": "small", "style": "italic"})
+    legend.get_title().set_color("0.35")
     return fig
 
 
@@ -359,7 +389,7 @@ def rpo_figure(results: Results) -> Figure:
 def link_figure(results: Results) -> Figure:
     """Per link direction: utilisation and queue; per pair: backlog; link outages hatched."""
     fig, (ax_util, ax_queue, ax_backlog) = plt.subplots(
-        3, 1, figsize=(WIDTH_IN, 8), sharex=True, layout="constrained")
+        3, 1, figsize=(WIDTH_IN + 2, 8), sharex=True, layout="constrained")
     fig.suptitle("WAN link per direction: utilisation, queue, and replication backlog")
     end = _end_s(results)
     _unit, factor = _time_axis(ax_backlog, results)
@@ -373,9 +403,9 @@ def link_figure(results: Results) -> Figure:
     for link, rows in links.groupby("link", observed=True, sort=False):
         t = rows["t_s"].to_numpy() / factor
         busy = rows["utilisation"].to_numpy() * 100
-        idle = " (idle)" if not np.nanmax(busy, initial=0) > 0 else ""
-        mean = f"mean {np.nanmean(busy):.3g} %" if len(busy) else ""
-        ax_util.plot(t, busy, lw=1.3, drawstyle="steps-pre", label=f"{link}{idle}  {mean}")
+        stats = (f"\nmean {np.nanmean(busy):.3g}%, peak {np.nanmax(busy):.3g}%"
+                 if np.nanmax(busy, initial=0) > 0 else " (idle)")
+        ax_util.plot(t, busy, lw=1.3, drawstyle="steps-pre", label=f"{link}{stats}")
         ax_queue.plot(t, rows["queued_bytes"].to_numpy() / q_factor, lw=1.3, label=str(link))
     ax_util.set_ylim(0, 105)
     ax_util.yaxis.set_major_formatter(ticker.PercentFormatter())
@@ -387,22 +417,29 @@ def link_figure(results: Results) -> Figure:
                        fontsize="medium")
     rpo = results.rpo
     b_unit, b_factor = _bytes_scale(float(rpo["backlog_bytes"].max()) if len(rpo) else 0)
-    for pair, rows in rpo.groupby("pair", observed=True, sort=False):
+    modes = _pair_modes(results)
+    for i, (pair, rows) in enumerate(rpo.groupby("pair", observed=True, sort=False)):
         ax_backlog.plot(rows["t_s"].to_numpy() / factor,
-                        rows["backlog_bytes"].to_numpy() / b_factor, lw=1.3, label=str(pair))
+                        rows["backlog_bytes"].to_numpy() / b_factor, lw=1.3,
+                        color=PAIR_COLOURS(i % PAIR_COLOURS.N),
+                        label=f"{pair}\n({modes.get(str(pair), 'no writes')})")
     ax_backlog.set_ylabel(f"backlog ({b_unit})")
     ax_backlog.set_title("replication backlog per pair (acknowledged, queued for the link)",
                          loc="left", fontsize="medium")
-    for ax in (ax_queue, ax_backlog):
-        ax.set_ylim(bottom=0, top=max(ax.get_ylim()[1], 1e-9))
-    for ax, present, empty in ((ax_util, len(links), "no WAN links"),
-                               (ax_backlog, len(rpo), "no replicated pairs")):
-        if present:
-            ax.legend(handles=ax.get_legend_handles_labels()[0]
-                      + (_outage_handles(outages, hatch) if ax is ax_util else []),
-                      loc="upper right", fontsize="small", framealpha=0.9)
-        else:
-            _empty(ax, empty)
+    _from_zero(ax_queue, links["queued_bytes"].to_numpy())
+    _from_zero(ax_backlog, rpo["backlog_bytes"].to_numpy())
+    outside = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "fontsize": "small",
+               "frameon": False}
+    if len(links):
+        ax_util.legend(handles=ax_util.get_legend_handles_labels()[0]
+                       + _outage_handles(outages, hatch), **outside)
+        ax_queue.legend(**outside)
+    else:
+        _empty(ax_util, "no WAN links")
+    if len(rpo):
+        ax_backlog.legend(**outside)
+    else:
+        _empty(ax_backlog, "no replicated pairs")
     return fig
 
 
@@ -421,9 +458,14 @@ def _schedule_intervals(results: Results) -> list[float]:
     return sorted(intervals)
 
 
+def _fmt_duration(seconds: float) -> str:
+    unit, factor = _lag_scale(seconds)
+    return _fmt(seconds / factor, unit)
+
+
 def snapshot_figure(results: Results) -> Figure:
     """Per snapshot: creation → present-on-target lag and bytes shipped; skips marked."""
-    fig, (ax_lag, ax_bytes) = plt.subplots(2, 1, figsize=(WIDTH_IN, 6.5), sharex=True,
+    fig, (ax_lag, ax_bytes) = plt.subplots(2, 1, figsize=(WIDTH_IN, 7), sharex=True,
                                            layout="constrained",
                                            gridspec_kw={"height_ratios": (2, 1)})
     fig.suptitle("Snapshot replication: completion lag (created → present on the target)")
@@ -431,47 +473,52 @@ def snapshot_figure(results: Results) -> Figure:
     _unit, factor = _time_axis(ax_bytes, results)
     snaps = results.snapshots
     snaps = snaps[snaps["enable_remote_replication"].astype(bool)]
-    lag_now = np.where(snaps["t_present_s"].notna(), snaps["completion_lag_s"],
-                       end - snaps["create_s"].astype(float))
-    l_unit, l_factor = _lag_scale(float(np.nanmax(lag_now, initial=0.0)))
+    present = snaps["t_present_s"].notna().to_numpy()
+    lag_s = np.where(present, snaps["completion_lag_s"].astype(float),
+                     end - snaps["create_s"].astype(float))
+    l_unit, l_factor = _lag_scale(float(np.nanmax(lag_s, initial=0.0)))
     s_unit, s_factor = _bytes_scale(float(snaps["bytes_shipped"].max()) if len(snaps) else 0)
-    times = np.sort(snaps["create_s"].to_numpy(dtype=float))
-    width = 0.6 * (np.median(np.diff(times)) if len(times) > 1 else max(end, 1) / 50) / factor
-    for i, (volume, rows) in enumerate(snaps.groupby("volume", sort=False)):
+    ms, stem = (4, 2.5) if len(snaps) <= 150 else (1.5, 0.6)  # many snapshots: finer marks
+    for i, volume in enumerate(dict.fromkeys(snaps["volume"])):
         colour = f"C{i % 10}"
-        t = rows["create_s"].to_numpy(dtype=float) / factor
-        lag = lag_now[snaps.index.get_indexer(rows.index)] / l_factor
-        done = rows["t_present_s"].notna().to_numpy()
-        ax_lag.plot(t[done], lag[done], "o-", color=colour, ms=4, lw=1.2,
-                    label=f"{volume}: {done.sum()} present, max {_fmt(lag[done].max(), l_unit)}"
-                    if done.any() else f"{volume}: none present")
+        mine = (snaps["volume"] == volume).to_numpy()
+        t = snaps["create_s"].to_numpy(dtype=float)[mine] / factor
+        lag, done = lag_s[mine] / l_factor, present[mine]
+        label = (f"{volume}: {done.sum()} present, lag max {_fmt(lag[done].max(), l_unit)}"
+                 if done.any() else f"{volume}: none present on the target")
+        ax_lag.plot(t[done], lag[done], "o-", color=colour, ms=ms, lw=1.2, label=label)
         if (~done).any():
             ax_lag.plot(t[~done], lag[~done], "^", color=colour, mfc="white", ms=7,
-                        label=f"{volume}: {(~done).sum()} not present by the end (lag ≥ shown)")
-        ax_bytes.bar(t, rows["bytes_shipped"].to_numpy(dtype=float) / s_factor, width=width,
-                     color=colour, alpha=0.8, label=str(volume))
+                        label=f"{volume}: {(~done).sum()} not present by the end "
+                              "(lag so far, at least)")
+        shipped = snaps["bytes_shipped"].to_numpy(dtype=float)[mine] / s_factor
+        ax_bytes.vlines(t, 0, shipped, color=colour, lw=stem, alpha=0.85)
+        ax_bytes.plot(t, shipped, "o", color=colour, ms=ms - 1)
     for interval in _schedule_intervals(results):
         ax_lag.axhline(interval / l_factor, color="0.35", lw=1, ls="--",
-                       label=f"schedule interval {_fmt(interval / l_factor, l_unit)}")
+                       label=f"schedule interval ({_fmt_duration(interval)})")
     skips = skipped_snapshots(results.states)
     if len(skips):
         causes = ", ".join(dict.fromkeys(str(c) for c in skips["cause"]))
         x = skips["t_s"].to_numpy(dtype=float) / factor
-        for ax in (ax_lag, ax_bytes):
-            for xi in x:
-                ax.axvline(xi, color=SKIP_COLOUR, lw=0.7, alpha=0.35, zorder=0.5)
+        ax_lag.vlines(x, 0, 1, transform=ax_lag.get_xaxis_transform(), color=SKIP_COLOUR,
+                      lw=0.7, alpha=0.3, zorder=0.5)
         ax_lag.plot(x, np.zeros_like(x), "x", color=SKIP_COLOUR, ms=8, mew=2, clip_on=False,
-                    label=f"scheduled snapshot skipped ×{len(x)} ({causes})")
+                    zorder=3, label=f"scheduled snapshot skipped ×{len(x)} ({causes})")
     if snaps.empty:
         _empty(ax_lag, "no snapshot has remote replication enabled")
-    ax_lag.set_ylim(bottom=0, top=max(ax_lag.get_ylim()[1], 1e-9))
+    _from_zero(ax_lag, lag_s)
     ax_lag.set_ylabel(f"completion lag ({l_unit})")
+    ax_lag.set_title("each snapshot at its creation time", loc="left", fontsize="medium")
     ax_lag.grid(True, alpha=0.3)
-    ax_lag.legend(loc="upper left", fontsize="small", framealpha=0.9)
+    _from_zero(ax_bytes, snaps["bytes_shipped"].to_numpy(dtype=float))
     ax_bytes.set_ylabel(f"shipped ({s_unit})")
-    ax_bytes.set_title("bytes shipped per snapshot, at its creation time", loc="left",
+    ax_bytes.set_title("bytes shipped per snapshot (its changed blocks)", loc="left",
                        fontsize="medium")
     ax_bytes.grid(True, axis="y", alpha=0.3)
+    if ax_lag.get_legend_handles_labels()[0]:
+        fig.legend(handles=ax_lag.get_legend_handles_labels()[0], loc="outside lower center",
+                   ncol=2, fontsize="small", frameon=False)
     return fig
 
 

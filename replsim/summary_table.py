@@ -17,6 +17,8 @@ COLUMNS = (
     ("rpo_mean_s", "RPO mean ms", 1e3),
     ("rpo_p99_s", "RPO p99 ms", 1e3),
     ("rpo_max_s", "RPO max ms", 1e3),
+    ("data_at_risk_max_bytes", "at risk max MiB", 1 / 2**20),
+    ("time_paused_s", "paused s", 1),
 )
 
 

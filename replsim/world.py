@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
 import time
 from collections.abc import Mapping
 from importlib import metadata
 from typing import Any
+
+from tqdm import tqdm
 
 from replsim.api import Api
 from replsim.metrics.frames import (
@@ -21,6 +24,7 @@ from replsim.metrics.frames import (
 from replsim.model.world import ModelWorld
 from replsim.results import Results
 from replsim.scenario.builder import build_world
+from replsim.scenario.executor import TimelineExecutor
 from replsim.scenario.loader import load_scenario
 from replsim.scenario.schema import Scenario
 
@@ -46,6 +50,7 @@ class World:
         self.origin = origin
         self.wall_time_s = 0.0
         self.api = Api(model)
+        self.timeline = TimelineExecutor(model, self.api.call, list(scenario.timeline), origin)
 
     def call(self, cluster: str, request: dict[str, Any]) -> dict[str, Any]:
         """Send one Element JSON-RPC request to `cluster` at the current simulated time."""
@@ -77,11 +82,27 @@ class World:
     def seed(self) -> int:
         return self.model.seed
 
-    def run(self, until: float | None = None) -> None:
-        """Advance to `until` seconds (default: the scenario's duration)."""
+    def run(self, until: float | None = None, progress: bool = False) -> None:
+        """Advance to `until` seconds (default: the scenario's duration).
+
+        With `progress`, show a progress bar in simulated seconds (for long runs).
+        Raises `TimelineError` if a timeline step fails.
+        """
         started = time.perf_counter()
-        self.model.run(self.scenario.run.duration if until is None else until)
-        self.wall_time_s += time.perf_counter() - started
+        end = self.scenario.run.duration if until is None else until
+        try:
+            if not progress:
+                self.model.run(end)
+                return
+            with tqdm(total=round(end - self.now, 3), unit="sim s", leave=False,
+                      desc=self.scenario.run.name, file=sys.stderr) as bar:
+                step = max((end - self.now) / 200, 1e-9)
+                while self.now < end:
+                    before = self.now
+                    self.model.run(min(end, self.now + step))
+                    bar.update(round(self.now - before, 3))
+        finally:
+            self.wall_time_s += time.perf_counter() - started
 
     def results(self) -> Results:
         """DataFrames of everything up to now (can be called mid-run)."""

@@ -99,7 +99,8 @@ def summary_frame(world: ModelWorld, writes: pd.DataFrame, warmup_s: float = 0.0
         if volume.index not in world.hosts:
             continue
         mine = measured[measured["volume"] == volume.scope]
-        pair = volume.source_pair
+        pair = volume.source_pair or next(
+            (p for p in reversed(world.pairs) if p.source is volume), None)
         row: dict[str, object] = {
             "volume": volume.scope,
             "pair": pair.scope if pair else None,

@@ -20,7 +20,7 @@ class ClusterPairSide:
     cluster: Cluster
     pair_id: int
     removed: bool = False
-    status: str = "Unconfigured"
+    status: str = ""  # last recorded status; "" before the first record
 
 
 @dataclass

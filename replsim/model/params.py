@@ -20,6 +20,6 @@ class ModelParams:
     metadata_bytes_per_block: float = 1.0
     local_sync_bytes_per_s: float = 1e9
     transfer_chunk_bytes: int = 1 << 20
-    transfer_window_bytes: float = 16 * (1 << 20)
+    transfer_window_bytes: float = 8 * (1 << 20)
     snapshot_metadata_bytes: float = 64 * 1024
     async_delay_warning_s: float = 0.0  # remoteRepAsyncDelayExceeded fault above it; 0 = off

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from replsim import rng as rngmod
+from replsim.api.accounts import add_account
+from replsim.api.errors import ApiError
 from replsim.model.distributions import Distribution, make_distribution
 from replsim.model.qos import DEFAULT_CURVE, QosSettings
 from replsim.model.world import ModelParams, ModelWorld
@@ -20,6 +22,14 @@ def qos_settings(spec: QosSpec) -> QosSettings:
         min_iops=spec.minIOPS, max_iops=spec.maxIOPS, burst_iops=spec.burstIOPS,
         burst_time_s=spec.burstTime, curve=spec.curve or DEFAULT_CURVE,
     )
+
+
+def _add_account(world: ModelWorld, seed: int, cluster: str, username: str,
+                 initiator: str | None = None, target: str | None = None):
+    try:
+        return add_account(world.clusters[cluster], seed, username, initiator, target)
+    except ApiError as err:
+        raise ValueError(f"{err.name}: {err.message}") from None
 
 
 def failure_distributions(spec) -> tuple[Distribution | None, Distribution | None]:
@@ -59,9 +69,17 @@ def build_world(scenario: Scenario, seed: int | None = None, origin: str = "<dic
             return None
 
     for i, c in enumerate(scenario.clusters):
-        attempt(f"clusters[{i}]", lambda c=c: world.add_cluster(
+        cluster = attempt(f"clusters[{i}]", lambda c=c: world.add_cluster(
             c.name, c.nodes, distribution(c.slice_service.commit_time), c.mirror_hop,
             c.node_iops, c.slice_service.servers, c.mvip, c.svip, c.version))
+        if cluster is not None:
+            cluster.admin_user, cluster.admin_password = c.username, c.password
+            if c.unique_id is not None:
+                cluster.identity.unique_id = c.unique_id
+    mvips = [c.identity.mvip for c in world.clusters.values()]
+    for i, mvip in enumerate(mvips):
+        if mvips.index(mvip) != i:
+            problems.append(f"clusters[{i}].mvip: {mvip} is already another cluster's MVIP")
     for i, link in enumerate(scenario.links):
         rtt = link.rtt
         attempt(f"links[{i}]", lambda link=link, rtt=rtt: world.add_link(
@@ -75,6 +93,13 @@ def build_world(scenario: Scenario, seed: int | None = None, origin: str = "<dic
                 link.between[0], link.between[1],
                 [(o.start, o.duration) for o in link.outages],
                 *failure_distributions(link.failures)))
+    for i, a in enumerate(scenario.accounts):
+        attempt(f"accounts[{i}]", lambda a=a: _add_account(
+            world, seed, a.cluster, a.username, a.initiator_secret, a.target_secret))
+    for v in scenario.volumes:  # accounts the volumes name but the scenario did not declare
+        cluster = world.clusters.get(v.cluster)
+        while cluster is not None and v.account_id >= cluster.next_account_id:
+            _add_account(world, seed, v.cluster, f"account{cluster.next_account_id}")
     for i, v in enumerate(scenario.volumes):
         volume = attempt(f"volumes[{i}]", lambda v=v: world.create_volume(
             v.cluster, v.name, int(v.size), qos_settings(v.qos), v.access, v.account_id))

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from replsim.model.pair import normalise_mode
 from replsim.scenario.schema import Scenario
 
 
@@ -109,6 +110,10 @@ def cross_reference_problems(scenario: Scenario) -> list[str]:
 
     for i, wl in enumerate(scenario.workloads):
         check_volume(f"workloads[{i}].volume", wl.volume)
+    for i, account in enumerate(scenario.accounts):
+        if account.cluster not in clusters:
+            problems.append(f"accounts[{i}].cluster: unknown cluster {account.cluster!r}")
+    problems.extend(timeline_problems(scenario, clusters, seen_links, check_volume))
     for i, pair in enumerate(scenario.pairs):
         check_volume(f"pairs[{i}].source", pair.source)
         check_volume(f"pairs[{i}].target", pair.target)
@@ -118,6 +123,61 @@ def cross_reference_problems(scenario: Scenario) -> list[str]:
                             "a pair joins volumes on two different clusters")
         elif src in clusters and dst in clusters and frozenset((src, dst)) not in seen_links:
             problems.append(f"pairs[{i}]: no link between clusters {src!r} and {dst!r}")
+    return problems
+
+
+def timeline_problems(scenario: Scenario, clusters: list[str], links: set[frozenset],
+                      check_volume) -> list[str]:
+    """Cluster, link, volume and method names, and `${id…}` references to earlier steps."""
+    from replsim.api.registry import METHODS
+    from replsim.scenario.timeline import references
+
+    problems: list[str] = []
+    order = sorted(range(len(scenario.timeline)), key=lambda i: scenario.timeline[i].at)
+    known_ids: set[str] = set()
+    for i in order:
+        step = scenario.timeline[i]
+        where = f"timeline[{i}]"
+        if step.at > scenario.run.duration:
+            problems.append(f"{where}.at: {step.at:g} s is after the run ends "
+                            f"({scenario.run.duration:g} s)")
+        if step.cluster is not None and step.cluster not in clusters:
+            problems.append(f"{where}.cluster: unknown cluster {step.cluster!r}")
+        if step.method is not None and step.method not in METHODS:
+            close = difflib.get_close_matches(step.method, list(METHODS), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(f"{where}.method: unknown Element method {step.method!r}{hint}")
+        for ref in references(step.params):
+            if ref not in known_ids:
+                problems.append(f"{where}.params: refers to '${{{ref}…}}', which no earlier "
+                                "step with that id defines")
+        for key in ("link_down", "link_up", "pair_clusters"):
+            ends = getattr(step, key)
+            if ends is not None:
+                for end in ends:
+                    if end not in clusters:
+                        problems.append(f"{where}.{key}: unknown cluster {end!r}")
+                if key != "pair_clusters" and frozenset(ends) not in links:
+                    problems.append(f"{where}.{key}: no link between {ends[0]!r} and "
+                                    f"{ends[1]!r}")
+        for key in ("set_bandwidth", "set_rtt"):
+            change = getattr(step, key)
+            if change is not None and frozenset(change.between) not in links:
+                problems.append(f"{where}.{key}.between: no link between "
+                                f"{change.between[0]!r} and {change.between[1]!r}")
+        if step.set_rate is not None:
+            check_volume(f"{where}.set_rate.volume", step.set_rate.volume)
+        if step.pair_volumes is not None:
+            check_volume(f"{where}.pair_volumes.source", step.pair_volumes.source)
+            check_volume(f"{where}.pair_volumes.target", step.pair_volumes.target)
+            try:
+                normalise_mode(step.pair_volumes.mode)
+            except ValueError as exc:
+                problems.append(f"{where}.pair_volumes.mode: {exc}")
+        if step.id is not None:
+            if step.id in known_ids:
+                problems.append(f"{where}.id: {step.id!r} is used by an earlier step")
+            known_ids.add(step.id)
     return problems
 
 

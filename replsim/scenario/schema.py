@@ -11,15 +11,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from replsim import units
-
-Duration = Annotated[float, BeforeValidator(units.duration_s), Field(ge=0)]
-Size = Annotated[float, BeforeValidator(units.size_bytes), Field(gt=0)]
-Rate = Annotated[float, BeforeValidator(units.rate_bytes_per_s), Field(gt=0)]
-Distance = Annotated[float, BeforeValidator(units.distance_km), Field(ge=0)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from replsim.scenario.timeline import Step
+from replsim.scenario.types import Distance, Duration, Rate, Size, Strict
 
 
 class RunSpec(Strict):
@@ -48,7 +41,7 @@ class ModelSpec(Strict):
     metadata_bytes_per_block: float = Field(default=1.0, ge=0)
     local_sync_rate: Rate = 1e9
     transfer_chunk: Size = float(1 << 20)
-    transfer_window: Size = float(16 << 20)
+    transfer_window: Size = float(8 << 20)
     snapshot_metadata: Annotated[float, BeforeValidator(units.size_bytes), Field(ge=0)] = 65536.0
 
 
@@ -66,6 +59,9 @@ class SliceServiceSpec(Strict):
 
 class ClusterSpec(Strict):
     name: str = Field(min_length=1)
+    unique_id: str | None = Field(default=None, pattern=r"^[a-z0-9]{4}$")
+    username: str = "admin"
+    password: str = "admin"
     nodes: int = Field(default=4, ge=2, le=100)
     version: str = "12.3.0.958"
     mvip: str | None = None
@@ -153,11 +149,20 @@ class PairSpec(Strict):
     in_sync: bool = True
 
 
+class AccountSpec(Strict):
+    cluster: str
+    username: str = Field(min_length=1, max_length=64)
+    initiator_secret: str | None = Field(default=None, min_length=12, max_length=16)
+    target_secret: str | None = Field(default=None, min_length=12, max_length=16)
+
+
 class Scenario(Strict):
     run: RunSpec = RunSpec()
     model: ModelSpec = ModelSpec()
     clusters: list[ClusterSpec] = Field(min_length=1)
     links: list[LinkSpec] = []
     volumes: list[VolumeSpec] = []
+    accounts: list[AccountSpec] = []
     workloads: list[WorkloadSpec] = []
     pairs: list[PairSpec] = []
+    timeline: list[Step] = []

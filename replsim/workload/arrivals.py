@@ -5,6 +5,11 @@ a numpy block of *unit-mean* gaps and pops plain Python floats from it. The curr
 applied at pop time (gap = unit gap / rate): a `set_rate` therefore takes effect from the next
 gap without discarding or shifting any random draw, which keeps what-if variants on common
 random numbers.
+
+Every kind defines `set_rate(r)` the same way: scale the process so that its *long-run mean*
+rate becomes `r` (for these renewal kinds the mean rate is simply the rate). `now_s`, when a
+caller passes it, is the simulated time of the change; memoryless and regular processes do not
+need it, time-of-day and modulated processes (`intensity.py`) restart their clock there.
 """
 
 from __future__ import annotations
@@ -26,8 +31,13 @@ class ArrivalProcess(Protocol):
         """Seconds until the next write; `math.inf` while the rate is 0."""
         ...
 
-    def set_rate(self, rate_iops: float) -> None:
-        """Change the mean rate from the next gap on."""
+    @property
+    def mean_rate_iops(self) -> float:
+        """The current long-run mean rate (what `set_rate` sets)."""
+        ...
+
+    def set_rate(self, rate_iops: float, now_s: float | None = None) -> None:
+        """Scale the process so its long-run mean rate is `rate_iops` from the next gap on."""
         ...
 
 
@@ -65,8 +75,16 @@ class BufferedArrivals(ABC):
         """The current mean rate."""
         return self._rate_iops
 
-    def set_rate(self, rate_iops: float) -> None:
-        """Change the mean rate from the next gap on; no random draw is discarded."""
+    @property
+    def mean_rate_iops(self) -> float:
+        """The current long-run mean rate (the same as `rate_iops`)."""
+        return self._rate_iops
+
+    def set_rate(self, rate_iops: float, now_s: float | None = None) -> None:
+        """Change the mean rate from the next gap on; no random draw is discarded.
+
+        `now_s` is accepted for interface compatibility and ignored: gaps are memoryless.
+        """
         rate = check_rate_iops(rate_iops)
         self._rate_iops = rate
         self._mean_gap_s = 1.0 / rate if rate > 0.0 else math.inf
@@ -110,8 +128,13 @@ class ConstantArrivals:
         """The current rate."""
         return self._rate_iops
 
-    def set_rate(self, rate_iops: float) -> None:
-        """Change the rate from the next gap on."""
+    @property
+    def mean_rate_iops(self) -> float:
+        """The current rate (constant gaps: the mean is the rate)."""
+        return self._rate_iops
+
+    def set_rate(self, rate_iops: float, now_s: float | None = None) -> None:
+        """Change the rate from the next gap on (`now_s` ignored: the next gap is 1/rate)."""
         rate = check_rate_iops(rate_iops)
         self._rate_iops = rate
         self._gap_s = 1.0 / rate if rate > 0.0 else math.inf

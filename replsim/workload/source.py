@@ -9,13 +9,33 @@ indexings. Gaps come from the arrival process (open loop); a closed-loop driver 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 from replsim.workload.arrivals import DEFAULT_BLOCK_LEN, ArrivalProcess
 from replsim.workload.offsets import BlockChooser
 from replsim.workload.sizes import SizeDistribution
+
+THINK_DISTS = ("fixed", "exponential")
+
+
+@runtime_checkable
+class IoSource(Protocol):
+    """What a host drives: generated (`WriteSource`) or replayed (`TraceSource`) IOs."""
+
+    def next_write(self) -> tuple[float, int, int, bool]:
+        """(gap_s, size_bytes, first_block, is_write); gap inf = nothing more for now."""
+        ...
+
+    def next_io(self) -> tuple[int, int, bool]:
+        """(size_bytes, first_block, is_write) of the next IO, for a closed-loop host."""
+        ...
+
+    def set_rate(self, rate_iops: float, now_s: float | None = None) -> None:
+        """Scale the source so its long-run mean rate is `rate_iops` (0 = idle)."""
+        ...
 
 
 class WriteSource:
@@ -98,23 +118,50 @@ class WriteSource:
         self._pos = pos + 1
         return gap_s, self._sizes_bytes[pos], self._first_blocks[pos], self._is_write[pos]
 
-    def set_rate(self, rate_iops: float) -> None:
-        """Change the open-loop rate from the next gap on."""
+    def set_rate(self, rate_iops: float, now_s: float | None = None) -> None:
+        """Scale the arrival process to long-run mean `rate_iops` from the next gap on.
+
+        `now_s` (optional) is the simulated time of the change; processes with a clock (daily
+        profile, MMPP, superposition) move their clock there so their phase stays right.
+        """
         if self.arrivals is None:
             raise RuntimeError("this source is closed-loop (no arrival process); no rate to set")
-        self.arrivals.set_rate(rate_iops)
+        self.arrivals.set_rate(rate_iops, now_s=now_s)
+
+
+class _ExponentialThink:
+    """Pre-drawn unit exponentials, popped one per completion (the host's hot path)."""
+
+    def __init__(self, rng: np.random.Generator, block_len: int = DEFAULT_BLOCK_LEN) -> None:
+        self._rng = rng
+        self._block_len = block_len
+        self._draws: list[float] = []
+        self._pos = 0
+
+    def pop(self) -> float:
+        pos = self._pos
+        if pos >= len(self._draws):
+            self._draws = self._rng.standard_exponential(self._block_len).tolist()
+            pos = 0
+        self._pos = pos + 1
+        return self._draws[pos]
 
 
 @dataclass(frozen=True)
 class ClosedLoop:
     """Closed-loop parameters: `queue_depth` IOs outstanding, each followed by a think time.
 
-    Think time is deterministic for now; a subclass can override `next_think_s` to draw it
-    from a distribution.
+    Think time is `fixed` (exactly `think_time_s`) or `exponential` with mean `think_time_s`,
+    drawn from the host's own stream `rng` (so each host's think times are independent).
     """
 
     queue_depth: int = 1
     think_time_s: float = 0.0
+    think_dist: str = "fixed"
+    rng: np.random.Generator | None = field(default=None, compare=False, repr=False)
+    _think: _ExponentialThink | None = field(
+        default=None, init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         qd = self.queue_depth
@@ -128,7 +175,17 @@ class ClosedLoop:
             or think < 0
         ):
             raise ValueError(f"think_time_s must be a finite number >= 0, got {think!r}")
+        if self.think_dist not in THINK_DISTS:
+            raise ValueError(
+                f"think_dist must be one of {', '.join(THINK_DISTS)}, got {self.think_dist!r}"
+            )
+        if self.think_dist == "exponential":
+            if self.rng is None:
+                raise ValueError("an exponential think time needs an rng")
+            object.__setattr__(self, "_think", _ExponentialThink(self.rng))
 
     def next_think_s(self) -> float:
         """Seconds a slot waits after a completion before issuing its next IO."""
-        return float(self.think_time_s)
+        if self._think is None:
+            return float(self.think_time_s)
+        return self._think.pop() * self.think_time_s
