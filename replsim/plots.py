@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from replsim.results import Results
+from replsim.units import duration_s
 
 DPI = 110
 WIDTH_IN = 9.0
@@ -159,6 +160,11 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:.3g} {unit}"
 
 
+def _fmt_duration(seconds: float) -> str:
+    unit, factor = _lag_scale(seconds)
+    return _fmt(seconds / factor, unit)
+
+
 def _end_s(results: Results) -> float:
     """End of the simulated run: the manifest's, else the last recorded time."""
     times = [float(results.manifest.get("simulated_s") or 0.0)]
@@ -208,6 +214,14 @@ def _log_ticks(ax: Axes, lo: float, hi: float) -> None:
     ax.xaxis.set_minor_formatter(ticker.NullFormatter())
 
 
+def _widen(lo: float, hi: float, factor: float = 4.0) -> tuple[float, float]:
+    """A log range spanning at least `factor`, so that a narrow one still gets labelled ticks."""
+    if hi / lo >= factor:
+        return lo, hi
+    middle = np.sqrt(lo * hi)
+    return middle / np.sqrt(factor), middle * np.sqrt(factor)
+
+
 def _guide(ax: Axes, y: float, name: str) -> None:
     ax.axhline(y, color="0.5", lw=0.8, ls=":")
     ax.annotate(name, (1.0, y), xycoords=("axes fraction", "data"), xytext=(3, 0),
@@ -224,8 +238,9 @@ def ack_latency_figure(results: Results) -> Figure:
     after = f"writes issued after the {warmup:g} s warm-up" if warmup else "all writes"
     fig.suptitle(f"Host write ack latency per volume ({after})")
     if acked.empty:
-        _empty(ax, "no acknowledged writes")
-        _empty(ax_tail, "")
+        for axis, message in ((ax, "no acknowledged writes"), (ax_tail, "")):
+            _empty(axis, message)
+            axis.set_xticks([])
         return fig
     unit, factor = _lag_scale(float(acked["ack_latency_s"].median()))
     lo, hi, p50_min, n_max = np.inf, 0.0, np.inf, 1
@@ -236,8 +251,9 @@ def ack_latency_figure(results: Results) -> Figure:
         failed = int(writes.loc[(writes["volume"] == volume) & (writes["mode"] == mode),
                                 "t_failed_s"].notna().sum())
         p50, p99, p999 = np.quantile(lat, [0.5, 0.99, 0.999])
-        label = (f"{volume} ({mode}), {n} writes: p50 {p50:.3g} · p99 {p99:.3g} · "
-                 f"p99.9 {p999:.3g} · max {lat[-1]:.3g} {unit}"
+        stats = " · ".join(f"{name} {_fmt_duration(v * factor)}" for name, v in
+                           (("p50", p50), ("p99", p99), ("p99.9", p999), ("max", lat[-1])))
+        label = (f"{volume} ({mode}), {n} writes: {stats}"
                  + (f" · {failed} failed" if failed else ""))
         idx = _cdf_index(n)
         style = {"lw": 1.8, "drawstyle": "steps-post", "ls": LINE_STYLES[k % len(LINE_STYLES)]}
@@ -252,10 +268,10 @@ def ack_latency_figure(results: Results) -> Figure:
         axis.set_xscale("log")
         axis.grid(True, which="major", alpha=0.3)
     if hi > 0:
-        ax.set_xlim(lo / 1.2, hi * 1.2)
-        _log_ticks(ax, lo / 1.2, hi * 1.2)
-        ax_tail.set_xlim(p50_min / 1.2, hi * 1.2)
-        _log_ticks(ax_tail, p50_min / 1.2, hi * 1.2)
+        for axis, left in ((ax, lo), (ax_tail, p50_min)):
+            left, right = _widen(left / 1.2, hi * 1.2)
+            axis.set_xlim(left, right)
+            _log_ticks(axis, left, right)
     for q, name in ((0.5, "p50"), (0.99, "p99")):
         _guide(ax, q, name)
     ax_tail.set_yscale("log")
@@ -298,22 +314,32 @@ def _hatches(outages: list[Span]) -> dict[str, str]:
 
 
 def _pair_modes(results: Results) -> dict[str, str]:
-    """Mode(s) of each pair in the order they were used, e.g. 'Async → Sync'."""
+    """Mode(s) of each pair in the order its writes used them, e.g. 'Sync → Async'."""
+    def scope(volume: str) -> str:  # "east/vol" → "east.vol"
+        return str(volume).replace("/", ".", 1)
+
+    modes = {f"{scope(p.get('source'))}->{scope(p.get('target'))}": str(p.get("mode", "Async"))
+             for p in (results.manifest.get("scenario") or {}).get("pairs", []) or []}
+    summary = results.summary
+    if {"pair", "mode"} <= set(summary.columns):
+        modes.update({str(p): str(m) for p, m in zip(summary["pair"], summary["mode"],
+                                                     strict=True) if pd.notna(p)})
     writes = results.writes.dropna(subset=["pair"])
-    return {str(pair): " → ".join(dict.fromkeys(str(m) for m in group["mode"]))
-            for pair, group in writes.groupby("pair", observed=True, sort=False)}
+    modes.update({str(pair): " → ".join(dict.fromkeys(str(m) for m in group["mode"]))
+                  for pair, group in writes.groupby("pair", observed=True, sort=False)})
+    return modes
 
 
 def _pair_maxima(results: Results, pair: str, rpo: np.ndarray, risk: np.ndarray):
     """Max RPO (exact, from the summary, after the warm-up) and max data at risk of a pair."""
+    rpo_max, risk_max = np.nanmax(rpo, initial=0.0), np.nanmax(risk, initial=0.0)
     summary = results.summary
-    if "pair" in summary and "rpo_max_s" in summary:
-        row = summary[summary["pair"] == pair]
-        if len(row) and pd.notna(row["rpo_max_s"].iloc[0]):
-            risk_max = row.get("data_at_risk_max_bytes", pd.Series([np.nan])).iloc[0]
-            return (float(row["rpo_max_s"].iloc[0]),
-                    float(risk_max) if pd.notna(risk_max) else np.nanmax(risk, initial=0.0))
-    return np.nanmax(rpo, initial=0.0), np.nanmax(risk, initial=0.0)
+    row = summary[summary["pair"] == pair] if "pair" in summary else summary.iloc[:0]
+    if len(row) and pd.notna(row.iloc[0].get("rpo_max_s")):
+        rpo_max = float(row.iloc[0]["rpo_max_s"])
+        if pd.notna(row.iloc[0].get("data_at_risk_max_bytes")):
+            risk_max = float(row.iloc[0]["data_at_risk_max_bytes"])
+    return rpo_max, risk_max
 
 
 def _sample_interval_s(times: pd.Series) -> float:
@@ -365,20 +391,24 @@ def rpo_figure(results: Results) -> Figure:
                      f"{_fmt(risk_max / b_factor, b_unit)}", loc="left", fontsize="medium")
         if warmup:
             ax.axvline(warmup / factor, color="0.4", lw=0.9, ls=":")
-    handles = [plt.Line2D([], [], color=RPO_COLOUR, lw=1.5, label="RPO (left axis)"),
-               plt.Line2D([], [], color=RISK_COLOUR, lw=1.2, ls="--",
-                          label="data at risk (right axis)")]
+    handles = [plt.Line2D([], [], color=RPO_COLOUR, lw=1.5),
+               plt.Line2D([], [], color=RISK_COLOUR, lw=1.2, ls="--")]
+    names = ["RPO (left axis)", "data at risk (right axis)"]
     if warmup:
-        handles.append(plt.Line2D([], [], color="0.4", lw=0.9, ls=":", label="warm-up ends"))
-    labels = {s.label for s in shown}
-    order = list(STATE_COLOURS) + sorted(labels - set(STATE_COLOURS) - {"link down"})
-    handles += [Patch(color=_state_colour(s), alpha=STATE_ALPHA, label=s)
-                for s in order if s in labels]
-    handles += _outage_handles([s for s in shown if s.label == "link down"], hatch)
+        handles.append(plt.Line2D([], [], color="0.4", lw=0.9, ls=":"))
+        names.append("warm-up ends")
+    present = {s.label for s in shown}
+    for state in list(STATE_COLOURS) + sorted(present - set(STATE_COLOURS) - {"link down"}):
+        if state in present:
+            handles.append(Patch(color=_state_colour(state), alpha=STATE_ALPHA))
+            names.append(state)
+    for patch in _outage_handles([s for s in shown if s.label == "link down"], hatch):
+        handles.append(patch)
+        names.append(patch.get_label())
     note = (f"Curves are sampled every {_sample_interval_s(results.rpo['t_s']):g} s. In the "
             "panel titles max RPO is exact (from event times), max data at risk the largest "
             "sample" + (", both after the warm-up." if warmup else "."))
-    legend = fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4),
+    legend = fig.legend(handles, names, loc="outside lower center", ncol=min(len(handles), 4),
                         fontsize="small", frameon=False, title=note,
                         title_fontproperties={"size": "small", "style": "italic"})
     legend.get_title().set_color("0.35")
@@ -446,8 +476,6 @@ def link_figure(results: Results) -> Figure:
 # ---- figure 4: snapshot completion lag -----------------------------------------------------
 def _schedule_intervals(results: Results) -> list[float]:
     """Distinct snapshot schedule intervals of the effective scenario, in seconds."""
-    from replsim.units import duration_s
-
     intervals = set()
     for volume in (results.manifest.get("scenario") or {}).get("volumes", []) or []:
         for schedule in volume.get("snapshot_schedules", []) or []:
@@ -456,11 +484,6 @@ def _schedule_intervals(results: Results) -> list[float]:
             except (KeyError, TypeError, ValueError):
                 continue
     return sorted(intervals)
-
-
-def _fmt_duration(seconds: float) -> str:
-    unit, factor = _lag_scale(seconds)
-    return _fmt(seconds / factor, unit)
 
 
 def snapshot_figure(results: Results) -> Figure:
@@ -494,7 +517,7 @@ def snapshot_figure(results: Results) -> Figure:
         shipped = snaps["bytes_shipped"].to_numpy(dtype=float)[mine] / s_factor
         ax_bytes.vlines(t, 0, shipped, color=colour, lw=stem, alpha=0.85)
         ax_bytes.plot(t, shipped, "o", color=colour, ms=ms - 1)
-    for interval in _schedule_intervals(results):
+    for interval in _schedule_intervals(results) if len(snaps) else ():
         ax_lag.axhline(interval / l_factor, color="0.35", lw=1, ls="--",
                        label=f"schedule interval ({_fmt_duration(interval)})")
     skips = skipped_snapshots(results.states)
@@ -505,8 +528,6 @@ def snapshot_figure(results: Results) -> Figure:
                       lw=0.7, alpha=0.3, zorder=0.5)
         ax_lag.plot(x, np.zeros_like(x), "x", color=SKIP_COLOUR, ms=8, mew=2, clip_on=False,
                     zorder=3, label=f"scheduled snapshot skipped ×{len(x)} ({causes})")
-    if snaps.empty:
-        _empty(ax_lag, "no snapshot has remote replication enabled")
     _from_zero(ax_lag, lag_s)
     ax_lag.set_ylabel(f"completion lag ({l_unit})")
     ax_lag.set_title("each snapshot at its creation time", loc="left", fontsize="medium")
@@ -516,6 +537,10 @@ def snapshot_figure(results: Results) -> Figure:
     ax_bytes.set_title("bytes shipped per snapshot (its changed blocks)", loc="left",
                        fontsize="medium")
     ax_bytes.grid(True, axis="y", alpha=0.3)
+    if snaps.empty:
+        _empty(ax_lag, f"{len(results.snapshots)} snapshots, none with remote replication "
+                       "enabled: nothing was replicated")
+        _empty(ax_bytes, "")
     if ax_lag.get_legend_handles_labels()[0]:
         fig.legend(handles=ax_lag.get_legend_handles_labels()[0], loc="outside lower center",
                    ncol=2, fontsize="small", frameon=False)
@@ -535,8 +560,20 @@ def write_figures(results: Results, folder: str | os.PathLike) -> list[Path]:
     """Every figure that applies to this run into `folder`; returns the files written."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    return [_save(build(results), folder / name)
+    return [_render(build, results, folder / name)
             for name, (build, applies) in FIGURES.items() if applies(results)]
+
+
+def _render(build: Callable[[Results], Figure], results: Results, path: Path) -> Path:
+    """Build and save one figure; a figure is never left open, even when building fails."""
+    before = set(plt.get_fignums())
+    try:
+        fig = build(results)
+    except BaseException:
+        for number in set(plt.get_fignums()) - before:
+            plt.close(number)
+        raise
+    return _save(fig, path)
 
 
 def _save(fig: Figure, path: Path) -> Path:

@@ -31,13 +31,13 @@ def add_account(cluster: Cluster, seed: int, username: str, initiator: str | Non
     if any(a.username == username for a in cluster.accounts.values()):
         raise ApiError("xDuplicateUsername", f"Username {username!r} already exists.")
     account_id = cluster.next_account_id
-    cluster.next_account_id += 1
     gen = rngmod.stream(seed, f"{cluster.name}.account{account_id}.secrets")
     initiator_secret = _secret(initiator, lookup.random_text(gen, lookup.ALNUM, 12),
                                "initiatorSecret")
     target_secret = _secret(target, lookup.random_text(gen, lookup.ALNUM, 12), "targetSecret")
     if initiator_secret == target_secret:
         raise ApiError("xInvalidParameter", "initiatorSecret and targetSecret must differ")
+    cluster.next_account_id += 1  # only once the request is valid: no gaps in the IDs
     account = Account(account_id, username, initiator_secret, target_secret, enable_chap,
                       dict(attributes or {}))
     cluster.accounts[account_id] = account
@@ -54,8 +54,9 @@ def add_account_method(ctx, params: dict[str, Any]) -> dict[str, Any]:
     return {"accountID": account.account_id, "account": account_object(ctx.cluster, account)}
 
 
-@method("ListAccounts", Param("startAccountID", "int", default=0),
-        Param("limit", "int", default=0), Param("includeStorageContainers", "bool", default=True))
+@method("ListAccounts", Param("startAccountID", "int", default=0, minimum=0),
+        Param("limit", "int", default=0, minimum=0),
+        Param("includeStorageContainers", "bool", default=True))
 def list_accounts(ctx, params: dict[str, Any]) -> dict[str, Any]:
     found = [a for aid, a in sorted(ctx.cluster.accounts.items())
              if aid >= params["startAccountID"]]

@@ -8,6 +8,7 @@ Element's error envelope.
 from __future__ import annotations
 
 import json
+import reprlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ from replsim.model.world import ModelWorld
 
 SECRET_MEMBERS = {"clusterPairingKey", "volumePairingKey", "password", "initiatorSecret",
                   "targetSecret", "key"}
+SECRET_NAMES = {name.lower() for name in SECRET_MEMBERS}  # `clusterpairingkey` is masked too
 RESULT_TEXT_LIMIT = 2000
 
 
@@ -54,18 +56,29 @@ class ApiCall:
     result: str
 
 
+def _secret(name: Any) -> bool:
+    return isinstance(name, str) and name.lower() in SECRET_NAMES
+
+
 def _masked(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: ("***" if k in SECRET_MEMBERS and v not in (None, "") else _masked(v))
+        return {str(k): ("***" if _secret(k) and v not in (None, "") else _masked(v))
                 for k, v in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [_masked(v) for v in value]
     return value
 
 
-def _text(value: Any) -> str:
-    text = json.dumps(_masked(value), sort_keys=True, default=str)
+def _clip(text: str) -> str:
     return text if len(text) <= RESULT_TEXT_LIMIT else text[:RESULT_TEXT_LIMIT] + "…"
+
+
+def _text(value: Any) -> str:
+    """Masked JSON text for the api_calls table; never raises (odd keys, deep nesting)."""
+    try:
+        return _clip(json.dumps(_masked(value), sort_keys=True, default=str))
+    except (RecursionError, TypeError, ValueError):
+        return f"<{type(value).__name__} that is not JSON>"
 
 
 class Api:
@@ -85,11 +98,12 @@ class Api:
         try:
             result = self._dispatch(cluster, request, name, params)
         except ApiError as err:
-            self._record(cluster, name, params, err.name, err.message, None)
+            message = _clip(err.message)
+            self._record(cluster, name, params, err.name, message, None)
             return {"id": request_id, "error": {"code": 500, "name": err.name,
-                                                "message": err.message}}
+                                                "message": message}}
         except Exception as exc:
-            message = f"internal simulator error: {type(exc).__name__}: {exc}"
+            message = _clip(f"internal simulator error: {type(exc).__name__}: {exc}")
             self._record(cluster, name, params, "xInternalError", message, None)
             return {"id": request_id, "error": {"code": 500, "name": "xInternalError",
                                                 "message": message}}
@@ -100,11 +114,14 @@ class Api:
         if not isinstance(request, dict):
             raise ApiError("xInvalidRequest",
                            "a request must be one JSON object (batch arrays are not supported)")
-        if not isinstance(name, str) or not name:
+        if name is None or name == "":
             raise ApiError("xMissingParameter", "Missing member=[method]")
+        if not isinstance(name, str):
+            raise ApiError("xInvalidParameterType",
+                           "Invalid type for member=[method]: expected string")
         method = METHODS.get(name)
         if method is None:
-            raise ApiError("xUnknownAPIMethod", f"Unknown method: method={name}")
+            raise ApiError("xUnknownAPIMethod", _clip(f"Unknown method: method={name}"))
         if params is None:
             params = {}
         if not isinstance(params, dict):
@@ -117,7 +134,7 @@ class Api:
     def _record(self, cluster: str, name: Any, params: Any, outcome: str, message: str,
                 result: Any) -> None:
         self.calls.append(ApiCall(
-            self.model.now_s, cluster, name if isinstance(name, str) else repr(name),
+            self.model.now_s, cluster, _clip(name if isinstance(name, str) else reprlib.repr(name)),
             _text(params), outcome, message, _text(result) if result is not None else ""))
 
     def frame(self) -> pd.DataFrame:

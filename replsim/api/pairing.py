@@ -193,8 +193,8 @@ def modify_volume_pair(ctx, params: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-@method("ListActivePairedVolumes", Param("startVolumeID", "int", default=0),
-        Param("limit", "int", default=0))
+@method("ListActivePairedVolumes", Param("startVolumeID", "int", default=0, minimum=0),
+        Param("limit", "int", default=0, minimum=0))
 def list_active_paired_volumes(ctx, params: dict[str, Any]) -> dict[str, Any]:
     found = [v for vid, v in sorted(ctx.cluster.volumes.items())
              if vid >= params["startVolumeID"] and not v.deleted

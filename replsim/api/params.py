@@ -1,12 +1,14 @@
 """Checking a method's params the way Element reports problems.
 
 Missing members give `xMissingParameter` (naming a near-miss spelling that was sent, such
-as `volumeId` for `volumeID`); wrong JSON types give `xInvalidParameterType`; unknown
-members are ignored, as Element ignores them.
+as `volumeId` for `volumeID`); wrong JSON types give `xInvalidParameterType`; numbers below
+a member's minimum (a negative `limit`) give `xInvalidParameter`; unknown members are
+ignored, as Element ignores them.
 """
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +27,13 @@ class Param:
     required: bool = False
     default: Any = None
     nullable: bool = False
+    minimum: int | None = None  # numbers below it give xInvalidParameter
+
+
+def _secret(member: str) -> bool:
+    """Pairing keys, passwords and CHAP secrets are never echoed in messages."""
+    lowered = member.lower()
+    return any(word in lowered for word in ("key", "secret", "password"))
 
 
 def _type_ok(value: Any, kind: str) -> bool:
@@ -65,8 +74,13 @@ def parse(params: Mapping[str, Any], specs: tuple[Param, ...]) -> dict[str, Any]
             out[spec.name] = spec.default if not spec.nullable else None
             continue
         if not _type_ok(value, spec.kind):
+            shown = "***" if _secret(spec.name) else reprlib.repr(value)
             raise ApiError("xInvalidParameterType",
                            f"Invalid type for member=[{spec.name}]: expected "
-                           f"{TYPE_NAMES[spec.kind]}, got {type(value).__name__} {value!r}"[:300])
+                           f"{TYPE_NAMES[spec.kind]}, got {type(value).__name__} {shown}"[:300])
+        if spec.minimum is not None and value < spec.minimum:
+            raise ApiError("xInvalidParameter",
+                           f"Invalid value for member=[{spec.name}]: {value}; "
+                           f"must be >= {spec.minimum}")
         out[spec.name] = value
     return out

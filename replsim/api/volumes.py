@@ -24,6 +24,12 @@ def _qos(current: QosSettings, given: dict[str, Any] | None) -> QosSettings:
         raise ApiError("xInvalidParameter", f"Invalid value for member=[qos]: {exc}") from None
 
 
+def _bad_access(access: str) -> ApiError:
+    return ApiError("xUnrecognizedEnumString",
+                    f"Unrecognized enum string {access[:64]!r} for member=[access]; allowed: "
+                    f"{', '.join(ACCESS_VALUES)}")
+
+
 def _size(total: int) -> int:
     low, high = LIMITS["volumeSizeMin"], LIMITS["volumeSizeMax"]
     if not low <= total <= high:
@@ -47,6 +53,8 @@ def create_volume(ctx, params: dict[str, Any]) -> dict[str, Any]:
     if params["qosPolicyID"] is not None:
         raise ApiError("xQoSPolicyDoesNotExist",
                        f"QoSPolicyID {params['qosPolicyID']} does not exist.")
+    if params["access"] is not None and params["access"] not in ACCESS_VALUES:
+        raise _bad_access(params["access"])
     if params["access"] not in (None, "snapMirrorTarget"):
         raise ApiError("xInvalidParameter",
                        "CreateVolume accepts only access=snapMirrorTarget; set other access "
@@ -69,9 +77,7 @@ def modify_volume(ctx, params: dict[str, Any]) -> dict[str, Any]:
     volume = lookup.volume(ctx.cluster, params["volumeID"])
     access = params["access"]
     if access is not None and access not in ACCESS_VALUES:
-        raise ApiError("xUnrecognizedEnumString",
-                       f"Unrecognized enum string {access!r} for member=[access]; allowed: "
-                       f"{', '.join(ACCESS_VALUES)}")
+        raise _bad_access(access)
     if params["accountID"] is not None:
         lookup.account(ctx.cluster, params["accountID"])
     if params["totalSize"] is not None and params["totalSize"] < volume.size_bytes:
@@ -121,7 +127,8 @@ def _page(volumes: list[Volume], start: int, limit: int) -> list[Volume]:
     return found[:limit] if limit else found
 
 
-@method("ListVolumes", Param("startVolumeID", "int"), Param("limit", "int"),
+@method("ListVolumes", Param("startVolumeID", "int", minimum=0),
+        Param("limit", "int", minimum=0),
         Param("volumeIDs", "list[int]"), Param("accounts", "list[int]"),
         Param("volumeName", "str"), Param("volumeStatus", "str"), Param("isPaired", "bool"),
         Param("includeVirtualVolumes", "bool", default=True))
@@ -147,8 +154,9 @@ def list_volumes(ctx, params: dict[str, Any]) -> dict[str, Any]:
     return {"volumes": [volume_object(v) for v in found]}
 
 
-@method("ListActiveVolumes", Param("startVolumeID", "int", default=0),
-        Param("limit", "int", default=0), Param("includeVirtualVolumes", "bool", default=True))
+@method("ListActiveVolumes", Param("startVolumeID", "int", default=0, minimum=0),
+        Param("limit", "int", default=0, minimum=0),
+        Param("includeVirtualVolumes", "bool", default=True))
 def list_active_volumes(ctx, params: dict[str, Any]) -> dict[str, Any]:
     volumes = [v for v in ctx.cluster.volumes.values() if not v.deleted]
     found = _page(volumes, params["startVolumeID"], params["limit"])
@@ -162,7 +170,8 @@ def list_deleted_volumes(ctx, params: dict[str, Any]) -> dict[str, Any]:
 
 
 @method("ListVolumesForAccount", Param("accountID", "int", required=True),
-        Param("startVolumeID", "int", default=0), Param("limit", "int", default=0),
+        Param("startVolumeID", "int", default=0, minimum=0),
+        Param("limit", "int", default=0, minimum=0),
         Param("includeVirtualVolumes", "bool", default=True))
 def list_volumes_for_account(ctx, params: dict[str, Any]) -> dict[str, Any]:
     lookup.account(ctx.cluster, params["accountID"])

@@ -82,6 +82,7 @@ class VolumePair:
         self.backlog_bytes = 0.0
         self.bytes_shipped = 0.0
         self._pending: deque[int] = deque()  # live-shipped acked writes, ack order
+        self._live_blocks: dict[int, int] = {}  # block -> live writes not yet durable
         self._sync_waiting: dict[int, Callable[[int], None]] = {}
         self.resync_dirty = DirtyBlocks()
         self.tracked_rows: list[int] = []
@@ -197,6 +198,10 @@ class VolumePair:
         if on_remote_ack is None:
             self.backlog_bytes += size
             self._pending.append(row)
+            live = self._live_blocks
+            first = int(w["first_block"][row])
+            for block in range(first, first - (-int(size) // BLOCK_BYTES)):
+                live[block] = live.get(block, 0) + 1
         else:
             self._sync_waiting[row] = on_remote_ack
         self.bytes_shipped += size
@@ -227,7 +232,16 @@ class VolumePair:
         w["t_durable_remote_s"][row] = self.env.now
         on_remote_ack = self._sync_waiting.get(row)
         if on_remote_ack is None:
-            self.backlog_bytes -= float(w["size_bytes"][row])
+            size = int(w["size_bytes"][row])
+            self.backlog_bytes -= size
+            live = self._live_blocks
+            first = int(w["first_block"][row])
+            for block in range(first, first - (-size // BLOCK_BYTES)):
+                count = live[block] - 1
+                if count:
+                    live[block] = count
+                else:
+                    del live[block]
         else:
             self.reverse.send(self.params.ack_bytes, self._acked, (row, epoch), self)
 
@@ -250,6 +264,7 @@ class VolumePair:
             if durable[row] != durable[row]:  # NaN: not durable yet
                 self.track(row)
         self._pending.clear()
+        self._live_blocks.clear()
         self.backlog_bytes = 0.0
         waiting, self._sync_waiting = self._sync_waiting, {}
         for row, on_remote_ack in waiting.items():
@@ -412,14 +427,5 @@ class VolumePair:
         """
         if self.mode == "SnapshotsOnly" and self.snapshots is not None:
             return self.snapshots.unreplicated_block_count()
-        w = self.writes
-        rows = np.fromiter(self._pending, dtype=np.int64, count=len(self._pending))
-        rows = rows[np.isnan(w["t_durable_remote_s"][rows])]
-        spans = -(-w["size_bytes"][rows] // BLOCK_BYTES)
-        if len(rows) and spans.max() == 1:
-            live = len(np.unique(w["first_block"][rows]))
-        else:
-            starts = np.repeat(w["first_block"][rows], spans)
-            offsets = np.arange(spans.sum()) - np.repeat(np.cumsum(spans) - spans, spans)
-            live = len(np.unique(starts + offsets))
+        live = len(self._live_blocks)
         return len(self.resync_dirty) + len(self._resync_remaining) + live

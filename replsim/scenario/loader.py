@@ -138,9 +138,6 @@ def timeline_problems(scenario: Scenario, clusters: list[str], links: set[frozen
     for i in order:
         step = scenario.timeline[i]
         where = f"timeline[{i}]"
-        if step.at > scenario.run.duration:
-            problems.append(f"{where}.at: {step.at:g} s is after the run ends "
-                            f"({scenario.run.duration:g} s)")
         if step.cluster is not None and step.cluster not in clusters:
             problems.append(f"{where}.cluster: unknown cluster {step.cluster!r}")
         if step.method is not None and step.method not in METHODS:

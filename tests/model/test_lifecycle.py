@@ -171,5 +171,5 @@ def test_cluster_pair_status_follows_the_link():
     world.run()
     states = world.results().states
     cp = states[(states["kind"] == "cluster_pair") & (states["side"] == "east")]
-    assert cp["to_state"].tolist() == ["Connected", "Disconnected", "Connected"]
-    np.testing.assert_allclose(cp["t_s"].to_numpy(), [0.0, 2.0, 5.0])
+    assert cp["to_state"].tolist() == ["Unconfigured", "Connected", "Disconnected", "Connected"]
+    np.testing.assert_allclose(cp["t_s"].to_numpy(), [0.0, 0.0, 2.0, 5.0])

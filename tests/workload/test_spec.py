@@ -9,7 +9,15 @@ from replsim.rng import stream
 from replsim.workload.arrivals import ConstantArrivals, PoissonArrivals
 from replsim.workload.sizes import DiscreteSizes, EmpiricalSizes, FixedSize
 from replsim.workload.source import ClosedLoop
-from replsim.workload.spec import ARRIVALS, OFFSETS, SIZE_KINDS, WorkloadError, build_workload
+from replsim.workload.spec import (
+    ARRIVAL_KINDS,
+    ARRIVALS,
+    OFFSETS,
+    SIZE_KINDS,
+    STREAMS,
+    WorkloadError,
+    build_workload,
+)
 
 GIB = 2**30
 
@@ -98,7 +106,14 @@ def test_rate_zero_allowed() -> None:
 
 def test_registries_name_the_kinds() -> None:
     assert dict(ARRIVALS) == {"poisson": PoissonArrivals, "constant": ConstantArrivals}
-    assert "uniform" in OFFSETS and "empirical" in SIZE_KINDS
+    assert set(ARRIVAL_KINDS) == {"poisson", "constant", "on_off", "mmpp", "diurnal", "superpose"}
+    assert set(OFFSETS) == {"uniform", "zipf", "hot_set", "sequential"}
+    assert "empirical" in SIZE_KINDS
+
+
+def test_stream_order_is_append_only() -> None:
+    assert STREAMS[:4] == ("arrival", "io_size", "offsets", "read_fraction")
+    assert STREAMS[4:] == ("think_time",)
 
 
 @pytest.mark.parametrize(
@@ -111,9 +126,11 @@ def test_registries_name_the_kinds() -> None:
         ({"rate": "5ms"}, r"rate: cannot read '5ms' as a rate"),
         ({"rate": -5}, r"rate: expected a finite rate >= 0 IOPS, got -5"),
         ({"rate": math.inf}, r"rate: .*finite rate"),
-        ({"rate": 1, "arrival": "mmpp"}, r"arrival: expected one of constant, poisson, got 'mmpp'"),
+        ({"rate": 1, "arrival": "bursty"}, r"arrival: expected one of poisson, constant, on_off"),
+        ({"rate": 1, "arrival": "mmpp"}, r"arrival: 'mmpp' needs parameters"),
         ({"rate": 1, "arrival": 3}, r"arrival: expected one of"),
-        ({"rate": 1, "offsets": "zipf"}, r"offsets: expected one of uniform, got 'zipf'"),
+        ({"rate": 1, "offsets": "zipfian"}, r"offsets: expected one of uniform, zipf, hot_set"),
+        ({"rate": 1, "offsets": 7}, r"offsets: expected one of uniform"),
         ({"rate": 1, "io_size": "4KB8"}, r"io_size: cannot read '4KB8' as a size"),
         ({"rate": 1, "io_size": "4000"}, r"io_size: IO size must be a multiple of 512"),
         ({"rate": 1, "io_size": 0}, r"io_size: IO size must be a positive"),
