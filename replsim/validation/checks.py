@@ -72,7 +72,7 @@ def v2_md1_wait(rho: float = 0.8, writes: int = 100_000) -> list[Check]:
 
 def v3_little() -> list[Check]:
     size, rate = 16384, 4000.0
-    world, results = _world(two_sites(
+    _, results = _world(two_sites(
         mode="Async", workload={"rate": rate, "io_size": size},
         link={"bandwidth": rate * size / 0.8, "rtt": 2e-3}, duration=21.0,
         sample_interval=0.001, seed=3))

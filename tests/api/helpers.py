@@ -88,17 +88,17 @@ def call(w: World, cluster: str, method: str, params: Any = None, request_id: An
     return reply
 
 
-def ok(w: World, cluster: str, method: str, **params: Any) -> dict[str, Any]:
+def ok(w: World, cluster: str, method: str, /, **params: Any) -> dict[str, Any]:
     reply = call(w, cluster, method, params)
     assert "error" not in reply, reply
     return reply["result"]
 
 
-def err(w: World, cluster: str, method: str, name: str, **params: Any) -> str:
-    """Call, expect Element error `name`, return its message."""
+def err(w: World, cluster: str, method: str, expected: str, /, **params: Any) -> str:
+    """Call, expect Element error `expected`, return its message."""
     reply = call(w, cluster, method, params)
     assert "result" not in reply, reply
-    assert reply["error"]["name"] == name, reply
+    assert reply["error"]["name"] == expected, reply
     return reply["error"]["message"]
 
 
@@ -192,7 +192,7 @@ def account_id(w: World, cluster: str = "east") -> int:
     return ok(w, cluster, "AddAccount", username=f"tenant-{cluster}")["accountID"]
 
 
-def create_volume(w: World, cluster: str, name: str, size: int = 2 * 10**9,
+def create_volume(w: World, cluster: str, name: str, size: int = 2 * 10**9, /,
                   **params: Any) -> int:
     return ok(w, cluster, "CreateVolume", name=name, accountID=account_id(w, cluster),
               totalSize=size, **params)["volumeID"]

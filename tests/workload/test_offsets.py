@@ -81,3 +81,13 @@ def test_reproducible_per_seed_and_scope() -> None:
     c = UniformBlocks(10_000, stream(3, "v2.offsets")).draw(3000, sizes)
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
+
+
+def test_uniform_distinct_blocks_match_expectation() -> None:
+    """Distinct blocks after N single-block writes: n (1 − (1 − 1/n)^N)."""
+    volume_blocks, writes = 10_000, 15_000
+    first = UniformBlocks(volume_blocks, stream(4, "b")).draw(
+        writes, np.full(writes, BLOCK_BYTES, dtype=np.int64))
+    q = 1.0 - (1.0 - 1.0 / volume_blocks) ** writes
+    mean, sd = volume_blocks * q, np.sqrt(volume_blocks * q * (1 - q))
+    assert abs(np.unique(first).size - mean) < 5 * sd

@@ -122,3 +122,30 @@ def test_closed_loop_holder() -> None:
 def test_closed_loop_validation(kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         ClosedLoop(**kwargs)
+
+
+def test_exponential_think_time_holder() -> None:
+    loop = ClosedLoop(queue_depth=2, think_time_s=0.004, think_dist="exponential",
+                      rng=stream(6, "t"))
+    draws = np.array([loop.next_think_s() for _ in range(100_000)])
+    assert draws.mean() == pytest.approx(0.004, rel=4 / np.sqrt(100_000))
+    assert loop == ClosedLoop(queue_depth=2, think_time_s=0.004, think_dist="exponential",
+                              rng=stream(7, "t"))
+    with pytest.raises(ValueError, match="needs an rng"):
+        ClosedLoop(think_time_s=1.0, think_dist="exponential")
+    with pytest.raises(ValueError, match="think_dist"):
+        ClosedLoop(think_dist="gamma")
+
+
+def test_set_rate_passes_now_s_to_the_arrivals() -> None:
+    seen = []
+
+    class Recorder(ConstantArrivals):
+        def set_rate(self, rate_iops, now_s=None):
+            seen.append((rate_iops, now_s))
+            super().set_rate(rate_iops, now_s)
+
+    source = WriteSource(Recorder(10.0), FixedSize(4096), UniformBlocks(10, stream(0, "o")))
+    source.set_rate(20.0, now_s=3.5)
+    source.set_rate(30.0)
+    assert seen[-2:] == [(20.0, 3.5), (30.0, None)]

@@ -29,7 +29,9 @@ class FioParser:
     """Parses fio iolog v2/v3; the first line fixes the version."""
 
     def __init__(self, time_unit_s: float = 1e-6) -> None:
-        self._time_unit_s = time_unit_s
+        # Divide by ticks per second when that is whole (1e6 for µs): 100 µs → exactly 1e-4 s.
+        per_s = 1.0 / time_unit_s
+        self._ticks_per_s = float(round(per_s)) if abs(per_s - round(per_s)) < 1e-6 else per_s
         self._version: int | None = None
         self._time_s = 0.0
 
@@ -47,7 +49,7 @@ class FioParser:
         if self._version == 3:
             if len(tokens) not in (3, 5):
                 raise MalformedLine("expected 'timestamp filename action [offset length]'")
-            time_s = parse_int(tokens[0], "timestamp") * self._time_unit_s
+            time_s = parse_int(tokens[0], "timestamp") / self._ticks_per_s
             tokens = tokens[1:]
         else:
             if len(tokens) not in (2, 4):

@@ -1,0 +1,138 @@
+"""Element's HTTPS endpoint: `POST /json-rpc/<version>` with HTTP Basic auth.
+
+One server per simulated cluster, each on its own port. Requests are handled on their
+own threads; the world is touched only through `call`, which serialises access. Transport
+problems get a 4xx; everything that reaches JSON-RPC gets Element's envelope.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import json
+import logging
+import re
+import ssl
+import threading
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+LOG = logging.getLogger("replsim.serve")
+PATH = re.compile(r"^/json-rpc/[^/?#]+/?$")
+MAX_BODY_BYTES = 1 << 20
+HTML_401 = b"<html><body><h1>401 Unauthorized</h1></body></html>"
+
+Call = Callable[[str, Any], dict]
+
+
+class ClusterServer(ThreadingHTTPServer):
+    """The endpoint of one cluster."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], cluster: str, call: Call,
+                 credentials: tuple[str, str], tls: ssl.SSLContext | None):
+        super().__init__(address, ElementHandler)
+        self.cluster = cluster
+        self.call = call
+        self.credentials = credentials
+        if tls is not None:  # handshake on the handler's thread, not in accept()
+            self.socket = tls.wrap_socket(self.socket, server_side=True,
+                                          do_handshake_on_connect=False)
+        self.thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self.serve_forever, name=f"serve-{self.cluster}",
+                                       daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+class ElementHandler(BaseHTTPRequestHandler):
+    server: ClusterServer
+    protocol_version = "HTTP/1.1"
+    timeout = 30
+
+    def setup(self) -> None:
+        super().setup()
+        if isinstance(self.connection, ssl.SSLSocket):
+            try:
+                self.connection.do_handshake()
+            except (ssl.SSLError, OSError) as exc:
+                LOG.debug("TLS handshake failed: %s", exc)
+                self.close_connection = True
+                raise
+
+    def log_message(self, format: str, *args: Any) -> None:
+        LOG.debug("%s %s", self.server.cluster, format % args)
+
+    def _send(self, status: int, body: bytes, content_type: str,
+              extra: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (extra or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _reply(self, payload: dict) -> None:
+        self._send(HTTPStatus.OK, json.dumps(payload).encode(), "application/json")
+
+    def _authorised(self) -> bool:
+        header = self.headers.get("Authorization", "")
+        if not header.startswith("Basic "):
+            return False
+        try:
+            user, _, password = base64.b64decode(header[6:], validate=True).decode().partition(
+                ":")
+        except (binascii.Error, UnicodeDecodeError):
+            return False
+        want_user, want_password = self.server.credentials
+        return hmac.compare_digest(user, want_user) and hmac.compare_digest(password,
+                                                                            want_password)
+
+    def _not_allowed(self) -> None:
+        self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"use POST /json-rpc/<version>\n",
+                   "text/plain", {"Allow": "POST"})
+
+    do_GET = do_PUT = do_DELETE = do_PATCH = _not_allowed  # noqa: N815
+
+    def do_POST(self) -> None:
+        if not PATH.match(self.path):
+            self._send(HTTPStatus.NOT_FOUND, b"not found: use /json-rpc/<version>\n",
+                       "text/plain")
+            return
+        if not self._authorised():
+            self._send(HTTPStatus.UNAUTHORIZED, HTML_401, "text/html",
+                       {"WWW-Authenticate": 'Basic realm="SolidFire"'})
+            return
+        length_header = self.headers.get("Content-Length")
+        if length_header is None or not length_header.isdigit():
+            self._send(HTTPStatus.LENGTH_REQUIRED, b"Content-Length required\n", "text/plain")
+            return
+        length = int(length_header)
+        if length > MAX_BODY_BYTES:
+            self.close_connection = True
+            self._send(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                       f"request body over {MAX_BODY_BYTES} bytes\n".encode(), "text/plain")
+            return
+        body = self.rfile.read(length)
+        try:
+            request = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            self._reply({"id": None, "error": {"code": 500, "name": "xInvalidRequest",
+                                               "message": f"request body is not JSON: {exc}"}})
+            return
+        self._reply(self.server.call(self.server.cluster, request))
