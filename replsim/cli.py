@@ -55,8 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check the model against queueing theory")
     validate.add_argument("--only", help="comma-separated checks, e.g. V1,V4 (default: all)")
     validate.set_defaults(func=cmd_validate)
+    from replsim.plots import add_subcommand as add_plot
     from replsim.serve import add_subcommand as add_serve
 
+    add_plot(sub)
     add_serve(sub)
     return parser
 

@@ -133,7 +133,8 @@ def describe_source(
     """
     if duration_s is None and not closed_loop and not isinstance(source, TraceSource):
         raise ValueError("describe a generated open-loop workload over a finite duration")
-    per_10s, per_minute, per_hour = DistinctBlocks(10.0), DistinctBlocks(60.0), DistinctBlocks(3600.0)
+    per_10s, per_minute = DistinctBlocks(10.0), DistinctBlocks(60.0)
+    per_hour = DistinctBlocks(3600.0)
     whole = DistinctBlocks(math.inf)
     sizes: dict[int, int] = {}
     n_ios = n_writes = write_bytes = 0
@@ -238,8 +239,9 @@ def _tables(n_ios: int, n_writes: int, write_bytes: int, sizes: dict[int, int],
 def describe_workload(workload: Workload, duration_s: float | None,
                       ios: int = DEFAULT_CLOSED_LOOP_IOS) -> Tables:
     """`describe_source` for a built workload (closed loop and data reduction included)."""
-    return describe_source(workload.source, duration_s, closed_loop=workload.closed_loop is not None,
-                           ios=ios, wire_bytes_factor=workload.wire_bytes_factor)
+    return describe_source(workload.source, duration_s,
+                           closed_loop=workload.closed_loop is not None, ios=ios,
+                           wire_bytes_factor=workload.wire_bytes_factor)
 
 
 def describe_path(

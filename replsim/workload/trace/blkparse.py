@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from replsim.workload.trace.records import MalformedLine, Record, parse_float, parse_int
+from replsim.workload.trace.records import MalformedLineError, Record, parse_float, parse_int
 
 SECTOR_BYTES = 512
 ACTIONS = ("Q", "G", "I", "D", "C")
@@ -33,14 +33,14 @@ class BlkparseParser:
         if not tokens or not _DEVICE.match(tokens[0]):
             return None
         if len(tokens) < 7:
-            raise MalformedLine("an event line needs 'dev cpu seq time pid action RWBS ...'")
+            raise MalformedLineError("an event line needs 'dev cpu seq time pid action RWBS ...'")
         if tokens[5] != self._action:
             return None
         rwbs = tokens[6]
         if len(tokens) < 10 or tokens[8] != "+":
             if "F" in rwbs or "N" in rwbs:
                 return None
-            raise MalformedLine(f"a {self._action} event needs 'RWBS sector + count'")
+            raise MalformedLineError(f"a {self._action} event needs 'RWBS sector + count'")
         time_s = parse_float(tokens[3], "time")
         sector = parse_int(tokens[7], "sector")
         count = parse_int(tokens[9], "sector count")

@@ -13,8 +13,8 @@ timestamp counts from the start of the log, in microseconds by default (what fio
 from __future__ import annotations
 
 from replsim.workload.trace.records import (
-    BadTraceFile,
-    MalformedLine,
+    BadTraceFileError,
+    MalformedLineError,
     Record,
     parse_int,
 )
@@ -39,7 +39,7 @@ class FioParser:
         text = line.strip()
         if self._version is None:
             if text not in HEADERS:
-                raise BadTraceFile(f"not a fio iolog: line {lineno} should be 'fio version 2 "
+                raise BadTraceFileError(f"not a fio iolog: line {lineno} should be 'fio version 2 "
                                    f"iolog' or 'fio version 3 iolog', got {text[:60]!r}")
             self._version = HEADERS[text]
             return None
@@ -48,22 +48,22 @@ class FioParser:
         tokens = text.split()
         if self._version == 3:
             if len(tokens) not in (3, 5):
-                raise MalformedLine("expected 'timestamp filename action [offset length]'")
+                raise MalformedLineError("expected 'timestamp filename action [offset length]'")
             time_s = parse_int(tokens[0], "timestamp") / self._ticks_per_s
             tokens = tokens[1:]
         else:
             if len(tokens) not in (2, 4):
-                raise MalformedLine("expected 'filename action [offset length]'")
+                raise MalformedLineError("expected 'filename action [offset length]'")
             time_s = self._time_s
         if len(tokens) == 2:
             if tokens[1] not in FILE_ACTIONS:
-                raise MalformedLine(f"unknown file action {tokens[1]!r}; expected "
+                raise MalformedLineError(f"unknown file action {tokens[1]!r}; expected "
                                     f"{', '.join(FILE_ACTIONS)}")
             return None
         filename, action, offset_text, length_text = tokens
         if action == "wait":
             if self._version == 3:
-                raise MalformedLine("'wait' is not allowed in a version 3 iolog")
+                raise MalformedLineError("'wait' is not allowed in a version 3 iolog")
             delay_us = parse_int(offset_text, "wait delay")
             if delay_us >= MIN_WAIT_US:
                 self._time_s += delay_us * 1e-6
@@ -71,7 +71,7 @@ class FioParser:
         if action in NO_DATA:
             return None
         if action not in ("read", "write"):
-            raise MalformedLine(f"unknown action {action!r}; expected read, write, sync, "
+            raise MalformedLineError(f"unknown action {action!r}; expected read, write, sync, "
                                 "datasync, trim or wait")
         offset = parse_int(offset_text, "offset")
         length = parse_int(length_text, "length")

@@ -10,7 +10,7 @@ the name of the file the volume was published in (e.g. `src1_2`).
 
 from __future__ import annotations
 
-from replsim.workload.trace.records import MalformedLine, Record, parse_int
+from replsim.workload.trace.records import MalformedLineError, Record, parse_int
 
 TICKS_PER_S = 10_000_000
 FIELDS = "Timestamp,Hostname,DiskNumber,Type,Offset,Size,ResponseTime"
@@ -29,7 +29,7 @@ class MsrParser:
         if fields[0].strip().lower() == "timestamp" and self._base_ticks is None:
             return None
         if len(fields) != 7:
-            raise MalformedLine(f"expected 7 comma-separated fields ({FIELDS}), "
+            raise MalformedLineError(f"expected 7 comma-separated fields ({FIELDS}), "
                                 f"got {len(fields)}")
         ticks = parse_int(fields[0].strip(), "Timestamp")
         if self._base_ticks is None:
@@ -40,7 +40,7 @@ class MsrParser:
         elif kind == "read":
             is_write = False
         else:
-            raise MalformedLine(f"Type must be Read or Write, got {fields[3].strip()!r}")
+            raise MalformedLineError(f"Type must be Read or Write, got {fields[3].strip()!r}")
         offset = parse_int(fields[4].strip(), "Offset")
         size = parse_int(fields[5].strip(), "Size")
         if size == 0:

@@ -23,9 +23,9 @@ from replsim.workload.trace.fio import HEADERS as FIO_HEADERS
 from replsim.workload.trace.fio import FioParser
 from replsim.workload.trace.msr import MsrParser
 from replsim.workload.trace.records import (
-    BadTraceFile,
+    BadTraceFileError,
     LineParser,
-    MalformedLine,
+    MalformedLineError,
     TraceChunk,
 )
 from replsim.workload.trace.simplecsv import SimpleCsvParser
@@ -95,10 +95,10 @@ class TraceReader:
                 for lineno, line in enumerate(stream, 1):
                     try:
                         record = parser(line, lineno)
-                    except MalformedLine as exc:
+                    except MalformedLineError as exc:
                         self._bad(lineno, str(exc))
                         continue
-                    except BadTraceFile as exc:
+                    except BadTraceFileError as exc:
                         raise WorkloadError(f"{o.path}: {exc}") from None
                     if record is None:
                         self.ignored_lines += 1

@@ -2,7 +2,7 @@
 
 A parser turns one text line into `(time_s, device, offset_bytes, size_bytes, is_write)`,
 returns None for lines that carry no IO (headers, syncs, trims, file actions, other blktrace
-actions, zero-length requests) and raises `MalformedLine` for lines it cannot read.
+actions, zero-length requests) and raises `MalformedLineError` for lines it cannot read.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ import numpy as np
 Record = tuple[float, str, int, int, bool]
 
 
-class MalformedLine(ValueError):
+class MalformedLineError(ValueError):
     """A line that should carry an IO but cannot be read; the message says why."""
 
 
-class BadTraceFile(ValueError):
+class BadTraceFileError(ValueError):
     """The file as a whole is not in the format (e.g. no fio iolog header); never skipped."""
 
 
@@ -40,22 +40,22 @@ class TraceChunk(NamedTuple):
 
 
 def parse_int(text: str, what: str) -> int:
-    """A non-negative decimal integer field, or MalformedLine naming the field."""
+    """A non-negative decimal integer field, or MalformedLineError naming the field."""
     try:
         value = int(text)
     except ValueError:
-        raise MalformedLine(f"{what} {text!r} is not an integer") from None
+        raise MalformedLineError(f"{what} {text!r} is not an integer") from None
     if value < 0:
-        raise MalformedLine(f"{what} {value} is negative")
+        raise MalformedLineError(f"{what} {value} is negative")
     return value
 
 
 def parse_float(text: str, what: str) -> float:
-    """A finite number field, or MalformedLine naming the field."""
+    """A finite number field, or MalformedLineError naming the field."""
     try:
         value = float(text)
     except ValueError:
-        raise MalformedLine(f"{what} {text!r} is not a number") from None
+        raise MalformedLineError(f"{what} {text!r} is not a number") from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise MalformedLine(f"{what} {text!r} is not finite")
+        raise MalformedLineError(f"{what} {text!r} is not finite")
     return value

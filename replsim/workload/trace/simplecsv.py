@@ -8,7 +8,7 @@ byte offset and size (integers), op `W` (write) or `R` (read). An optional first
 
 from __future__ import annotations
 
-from replsim.workload.trace.records import MalformedLine, Record, parse_float, parse_int
+from replsim.workload.trace.records import MalformedLineError, Record, parse_float, parse_int
 
 HEADER = "time_s,volume,offset_bytes,size_bytes,op"
 
@@ -24,13 +24,13 @@ class SimpleCsvParser:
         if fields[0].strip() == "time_s":
             return None
         if len(fields) != 5:
-            raise MalformedLine(f"expected 5 comma-separated fields ({HEADER}), got {len(fields)}")
+            raise MalformedLineError(f"expected 5 comma-separated fields ({HEADER}), got {len(fields)}")
         time_s = parse_float(fields[0].strip(), "time_s")
         offset = parse_int(fields[2].strip(), "offset_bytes")
         size = parse_int(fields[3].strip(), "size_bytes")
         op = fields[4].strip().upper()
         if op not in ("W", "R"):
-            raise MalformedLine(f"op must be W or R, got {fields[4].strip()!r}")
+            raise MalformedLineError(f"op must be W or R, got {fields[4].strip()!r}")
         if size == 0:
             return None
         return time_s, fields[1].strip(), offset, size, op == "W"

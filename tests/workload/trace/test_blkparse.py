@@ -27,7 +27,8 @@ def test_other_action_and_device(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
-        ("  8,0    3       10     2.0   697  Q   W 1000 8 [x]", "a Q event needs 'RWBS sector \\+ count'"),
+        ("  8,0    3       10     2.0   697  Q   W 1000 8 [x]",
+         "a Q event needs 'RWBS sector \\+ count'"),
         ("  8,0    3       10     two   697  Q   W 1000 + 8 [x]", "time 'two' is not a number"),
         ("  8,0    3       10     2.0   697  Q   W x + 8 [x]", "sector 'x' is not an integer"),
         ("  8,0    3       10", "an event line needs"),

@@ -45,7 +45,7 @@ def test_truncated_gzip_is_a_clear_error(tmp_path) -> None:
 def test_missing_file_and_unknown_format(tmp_path) -> None:
     with pytest.raises(WorkloadError, match="cannot open the trace"):
         records(tmp_path / "none.csv", "csv")
-    with pytest.raises(WorkloadError, match="trace.format: expected one of msr, fio"):
+    with pytest.raises(WorkloadError, match=r"trace\.format: expected one of msr, fio"):
         TraceReader(TraceOptions(path=tmp_path, format="spc"))
 
 
