@@ -12,7 +12,7 @@ import pytest
 from matplotlib.image import imread
 
 from replsim import cli, plots
-from replsim.plots import Span
+from replsim.plots import Span, style
 from replsim.results import Results
 from replsim.world import World
 from tests.builders import two_sites
@@ -156,8 +156,8 @@ def test_an_outage_still_open_at_the_end_runs_to_the_end():
 def test_a_pair_is_marked_only_with_the_outages_of_its_own_link():
     outages = [Span("link.east<->west", "link down", 1, 2),
                Span("link.east<->north", "link down", 3, 4)]
-    assert plots._outages_of("east.db->north.db-dr", outages) == outages[1:]
-    assert plots._outages_of("link.west->east", outages) == outages[:1]
+    assert style.outages_of("east.db->north.db-dr", outages) == outages[1:]
+    assert style.outages_of("link.west->east", outages) == outages[:1]
 
 
 def test_snapshot_figure_marks_skips_and_snapshots_not_yet_present(snapshots):
@@ -175,9 +175,9 @@ def test_snapshot_figure_marks_skips_and_snapshots_not_yet_present(snapshots):
 
 
 def test_units_follow_the_magnitude():
-    assert [plots._lag_scale(v)[0] for v in (0.004, 5.0, 4000.0, 1e5)] == ["ms", "s", "min", "h"]
-    assert [plots._bytes_scale(v)[0] for v in (3e5, 5e6, 3e9)] == ["KiB", "MiB", "GiB"]
-    assert [plots._clock_scale(v)[0] for v in (30, 3600, 86400)] == ["s", "min", "h"]
+    assert [style.lag_scale(v)[0] for v in (0.004, 5.0, 4000.0, 1e5)] == ["ms", "s", "min", "h"]
+    assert [style.bytes_scale(v)[0] for v in (3e5, 5e6, 3e9)] == ["KiB", "MiB", "GiB"]
+    assert [style.clock_scale(v)[0] for v in (30, 3600, 86400)] == ["s", "min", "h"]
 
 
 def test_latency_axis_is_log_in_ms_with_the_mode_in_the_legend(quick):

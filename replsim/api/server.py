@@ -14,6 +14,7 @@ import json
 import logging
 import re
 import ssl
+import sys
 import threading
 from collections.abc import Callable
 from http import HTTPStatus
@@ -23,7 +24,10 @@ from typing import Any
 LOG = logging.getLogger("replsim.serve")
 PATH = re.compile(r"^/json-rpc/[^/?#]+/?$")
 MAX_BODY_BYTES = 1 << 20
-HTML_401 = b"<html><body><h1>401 Unauthorized</h1></body></html>"
+# The SolidFire SDK recognises Element's 401 page by "401 Unauthorized." (with the period)
+# and its 404 page by "404 Not Found": it then raises ApiConnectionError, not a JSON error.
+HTML_401 = (b"<html><head><title>401 Unauthorized.</title></head>"
+            b"<body><h1>401 Unauthorized.</h1></body></html>")
 
 Call = Callable[[str, Any], dict]
 
@@ -58,11 +62,20 @@ class ClusterServer(ThreadingHTTPServer):
         self.shutdown()
         self.server_close()
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that breaks off (or speaks no TLS) is logged, not a traceback."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ssl.SSLError | ConnectionError | TimeoutError):
+            LOG.debug("%s: connection from %s ended: %s", self.cluster, client_address, exc)
+            return
+        LOG.exception("%s: error serving %s", self.cluster, client_address)
+
 
 class ElementHandler(BaseHTTPRequestHandler):
     server: ClusterServer
     protocol_version = "HTTP/1.1"
     timeout = 30
+    disable_nagle_algorithm = True  # headers and body go in two writes: no 40 ms ACK wait
 
     def setup(self) -> None:
         super().setup()
@@ -79,6 +92,9 @@ class ElementHandler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: bytes, content_type: str,
               extra: dict[str, str] | None = None) -> None:
+        if status != HTTPStatus.OK:  # the body may be unread: never reuse this connection
+            self.close_connection = True
+            extra = {**(extra or {}), "Connection": "close"}
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -111,7 +127,7 @@ class ElementHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         if not PATH.match(self.path):
-            self._send(HTTPStatus.NOT_FOUND, b"not found: use /json-rpc/<version>\n",
+            self._send(HTTPStatus.NOT_FOUND, b"404 Not Found: use POST /json-rpc/<version>\n",
                        "text/plain")
             return
         if not self._authorised():
@@ -131,7 +147,7 @@ class ElementHandler(BaseHTTPRequestHandler):
         body = self.rfile.read(length)
         try:
             request = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, nested too deep
             self._reply({"id": None, "error": {"code": 500, "name": "xInvalidRequest",
                                                "message": f"request body is not JSON: {exc}"}})
             return

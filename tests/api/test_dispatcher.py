@@ -222,7 +222,7 @@ def secrets_of_a_full_run(tmp_path: Path):
 def test_secrets_are_masked_in_the_table_and_the_saved_folder(tmp_path):
     results, folder, secrets = secrets_of_a_full_run(tmp_path)
     calls = results.api_calls
-    assert len(calls) == 12
+    assert len(calls) == 11
     text = calls.to_csv()
     for secret in secrets:
         assert secret not in text
@@ -234,10 +234,9 @@ def test_secrets_are_masked_in_the_table_and_the_saved_folder(tmp_path):
         for secret in secrets:
             assert secret.encode() not in data, (path, secret)
     for name, table in Results.load(folder).tables().items():
-        cells = table.astype(str).to_numpy().ravel() if len(table) else []
-        joined = "\n".join(cells) + "\n".join(map(str, table.columns))
+        text = table.to_csv()
         for secret in secrets:
-            assert secret not in joined, (name, secret)
+            assert secret not in text, (name, secret)
 
 
 # ---- property-based fuzzing ---------------------------------------------------------------
@@ -284,7 +283,7 @@ def test_fuzz_any_method_any_params(data):
         cluster = data.draw(st.sampled_from(["east", "west"]))
         method = data.draw(st.one_of(st.sampled_from(sorted(METHODS)), st.text(max_size=20)))
         spec = METHODS.get(method)
-        names = [p.name for p in spec.params] if spec else NAMES
+        names = [p.name for p in spec.params] if spec and spec.params else NAMES
         params = {}
         for name in data.draw(st.lists(st.sampled_from(names), max_size=5, unique=True)):
             if name.endswith("PairingKey") and keys and data.draw(st.booleans()):
@@ -311,10 +310,10 @@ def test_fuzz_any_method_any_params(data):
             assert reply["error"]["name"] != "xInternalError", reply
         if data.draw(st.booleans()):
             run_for(w, data.draw(st.sampled_from([0.001, 0.05, 0.6])))
+    assert len(w.api.calls) == step + 1  # one row per call, whatever it was
     invariants(w)
     run_for(w, 1.0)
     invariants(w)
-    assert len(w.results().api_calls) == step + 1 + 0 * len(keys)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -335,7 +334,7 @@ def test_fuzz_keys(key):
     invariants(w)
 
 
-def test_the_nine_methods_in_every_order_keep_the_model_consistent():
+def test_the_nine_methods_again_and_again_keep_the_model_consistent():
     """A deterministic walk: pairs made, paused, switched, removed, made again."""
     w = world(rate=300)
     steps = 0
@@ -355,5 +354,31 @@ def test_the_nine_methods_in_every_order_keep_the_model_consistent():
         invariants(w)
         steps += 1
     assert steps == 2
-    assert (w.results().api_calls["outcome"] == "ok").all()
-    assert isinstance(w.results().api_calls, pd.DataFrame)
+    assert (w.api.frame()["outcome"] == "ok").all()
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "metrics: writes_frame/rpo_frame (replsim/metrics/frames.py) use VolumePair.scope as "
+    "categories, which repeat when the same two volumes are paired again"))
+def test_results_after_pairing_the_same_volumes_twice():
+    w = world(rate=100)
+    for _ in range(2):
+        east_cp, west_cp = pair_clusters(w)
+        pair_volumes(w)
+        run_for(w, 0.5)
+        for cluster in ("east", "west"):
+            ok(w, cluster, "RemoveVolumePair", volumeID=1)
+        ok(w, "east", "RemoveClusterPair", clusterPairID=east_cp)
+        ok(w, "west", "RemoveClusterPair", clusterPairID=west_cp)
+    assert isinstance(w.results().writes, pd.DataFrame)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "metrics: writes_frame (replsim/metrics/frames.py) uses Volume.scope (cluster.name) as "
+    "categories; Element allows two volumes with one name, CreateVolume makes them"))
+def test_results_with_two_volumes_of_one_name():
+    w = world(rate=100)
+    ok(w, "east", "CreateVolume", name="vol", accountID=ok(w, "east", "ListVolumes")[
+        "volumes"][0]["accountID"], totalSize=10**9)
+    run_for(w, 0.2)
+    assert isinstance(w.results().writes, pd.DataFrame)

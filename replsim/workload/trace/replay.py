@@ -7,8 +7,9 @@ streams the file again in chunks.
 Time: trace time 0 (or the window start, if given) is simulated time 0, and a record at trace
 time τ is issued at `(τ − origin) × time_scale` seconds. Every reader puts trace time 0 at the
 trace's start (MSR: its first record; blkparse and fio v3: their own clocks; the simple CSV:
-its `time_s` as written), so a CSV on an absolute clock needs `window.start`. Records out of time order are issued
-at once (gap 0). When the trace ends the source returns gap = inf and the host idles.
+its `time_s` as written), so a CSV on an absolute clock needs `window.start`. Records out of
+time order are issued at once (gap 0). When the trace ends the source returns gap = inf and
+the host idles.
 `set_rate(r)` rescales time from then on so the long-run mean rate becomes `r`.
 
 Space: the byte offset becomes block `offset // 4096`, wrapped modulo the scenario volume's

@@ -24,7 +24,8 @@ class SimpleCsvParser:
         if fields[0].strip() == "time_s":
             return None
         if len(fields) != 5:
-            raise MalformedLineError(f"expected 5 comma-separated fields ({HEADER}), got {len(fields)}")
+            raise MalformedLineError(f"expected 5 comma-separated fields ({HEADER}), "
+                                     f"got {len(fields)}")
         time_s = parse_float(fields[0].strip(), "time_s")
         offset = parse_int(fields[2].strip(), "offset_bytes")
         size = parse_int(fields[3].strip(), "size_bytes")
