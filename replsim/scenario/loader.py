@@ -10,6 +10,7 @@ import difflib
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import yaml
@@ -75,18 +76,46 @@ def describe_errors(error: ValidationError) -> list[str]:
     return problems
 
 
-def cross_reference_problems(scenario: Scenario) -> list[str]:
+def _lenient_view(data: Mapping[str, Any]) -> SimpleNamespace:
+    """The names a scenario defines, read from raw data that failed schema validation,
+    so cross-reference problems are reported together with the schema problems."""
+    def entries(key: str, fields: dict[str, type]) -> list[SimpleNamespace | None]:
+        raw = data.get(key)
+        out: list[SimpleNamespace | None] = []
+        for entry in raw if isinstance(raw, list) else []:
+            ok = isinstance(entry, dict) and all(isinstance(entry.get(f), t)
+                                                 for f, t in fields.items())
+            out.append(SimpleNamespace(**{f: entry[f] for f in fields}) if ok else None)
+        return out
+
+    links = [None if e is None or len(e.between) != 2 or not all(
+        isinstance(x, str) for x in e.between) else e
+        for e in entries("links", {"between": list})]
+    return SimpleNamespace(
+        clusters=entries("clusters", {"name": str}), links=links,
+        volumes=entries("volumes", {"cluster": str, "name": str}),
+        workloads=entries("workloads", {"volume": str}),
+        accounts=entries("accounts", {"cluster": str}),
+        pairs=entries("pairs", {"source": str, "target": str}), timeline=None)
+
+
+def cross_reference_problems(scenario: Scenario | SimpleNamespace) -> list[str]:
     """Names that must refer to something defined elsewhere in the scenario."""
     problems = []
-    clusters = [c.name for c in scenario.clusters]
+
+    def present(items):
+        return [(i, item) for i, item in enumerate(items) if item is not None]
+
+    clusters = [c.name for _, c in present(scenario.clusters)]
     for i, name in enumerate(clusters):
         if clusters.index(name) != i:
             problems.append(f"clusters[{i}].name: duplicate cluster name {name!r}")
     seen_links = set()
-    for i, link in enumerate(scenario.links):
+    for i, link in present(scenario.links):
         for end in link.between:
             if end not in clusters:
-                problems.append(f"links[{i}].between: unknown cluster {end!r}; defined: {clusters}")
+                problems.append(f"links[{i}].between: unknown cluster {end!r}; defined: "
+                                f"{sorted(set(clusters))}")
         key = frozenset(link.between)
         if len(key) == 1:
             problems.append(f"links[{i}].between: a link joins two different clusters")
@@ -94,7 +123,7 @@ def cross_reference_problems(scenario: Scenario) -> list[str]:
             problems.append(f"links[{i}].between: a second link between the same clusters")
         seen_links.add(key)
     volumes = []
-    for i, vol in enumerate(scenario.volumes):
+    for i, vol in present(scenario.volumes):
         ref = f"{vol.cluster}/{vol.name}"
         if vol.cluster not in clusters:
             problems.append(f"volumes[{i}].cluster: unknown cluster {vol.cluster!r}")
@@ -108,13 +137,14 @@ def cross_reference_problems(scenario: Scenario) -> list[str]:
             hint = f"; did you mean {close[0]!r}?" if close else f"; defined: {volumes}"
             problems.append(f"{where}: unknown volume {ref!r} (write it as cluster/name){hint}")
 
-    for i, wl in enumerate(scenario.workloads):
+    for i, wl in present(scenario.workloads):
         check_volume(f"workloads[{i}].volume", wl.volume)
-    for i, account in enumerate(scenario.accounts):
+    for i, account in present(scenario.accounts):
         if account.cluster not in clusters:
             problems.append(f"accounts[{i}].cluster: unknown cluster {account.cluster!r}")
-    problems.extend(timeline_problems(scenario, clusters, seen_links, check_volume))
-    for i, pair in enumerate(scenario.pairs):
+    if scenario.timeline is not None:
+        problems.extend(timeline_problems(scenario, clusters, seen_links, check_volume))
+    for i, pair in present(scenario.pairs):
         check_volume(f"pairs[{i}].source", pair.source)
         check_volume(f"pairs[{i}].target", pair.target)
         src, dst = pair.source.split("/")[0], pair.target.split("/")[0]
@@ -239,7 +269,10 @@ def load_scenario(
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(origin, describe_errors(exc)) from None
+        problems = describe_errors(exc)
+        problems += [p for p in cross_reference_problems(_lenient_view(data))
+                     if p not in problems]
+        raise ScenarioError(origin, problems) from None
     problems = cross_reference_problems(scenario)
     if problems:
         raise ScenarioError(origin, problems)
