@@ -204,8 +204,9 @@ class VolumePair:
                 live[block] = live.get(block, 0) + 1
         else:
             self._sync_waiting[row] = on_remote_ack
-        self.bytes_shipped += size
-        self.forward.send(size, self._arrived, (row, self._durable, self.epoch), self)
+        wire = size * self.source.wire_bytes_factor
+        self.bytes_shipped += wire
+        self.forward.send(wire, self._arrived, (row, self._durable, self.epoch), self)
         if self.backlog_bytes > self.pause_limit_bytes:
             self.slow_link_until_s = self.env.now + self.params.slow_link_retry_s
             self._stop_forwarding("PausedSlowLink", "backlog above pauseLimit")
@@ -364,6 +365,7 @@ class VolumePair:
     def _block_chunks(self, blocks: np.ndarray) -> Iterator[float]:
         """Chunks of distinct dirty blocks, skipping blocks a forwarded write has covered."""
         per_chunk = max(1, self.params.transfer_chunk_bytes // BLOCK_BYTES)
+        wire_per_block = BLOCK_BYTES * self.source.wire_bytes_factor
         remaining = self._resync_remaining
         count = 0
         for block in blocks.tolist():
@@ -371,10 +373,10 @@ class VolumePair:
                 remaining.discard(block)
                 count += 1
                 if count == per_chunk:
-                    yield float(count * BLOCK_BYTES)
+                    yield count * wire_per_block
                     count = 0
         if count:
-            yield float(count * BLOCK_BYTES)
+            yield count * wire_per_block
 
     def _skip_forwarded(self, first_block: int, size_bytes: int) -> None:
         count = -(-size_bytes // BLOCK_BYTES)

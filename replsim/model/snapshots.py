@@ -111,9 +111,10 @@ class SnapshotShipper:
 
     def _chunks(self, snapshot: Snapshot):
         per_chunk = max(1, self.pair.params.transfer_chunk_bytes // BLOCK_BYTES)
+        wire_per_block = BLOCK_BYTES * self.pair.source.wire_bytes_factor
         blocks = len(snapshot.delta_blocks)
         for start in range(0, blocks, per_chunk):
-            yield float(min(per_chunk, blocks - start) * BLOCK_BYTES)
+            yield min(per_chunk, blocks - start) * wire_per_block
         yield float(self.pair.params.snapshot_metadata_bytes)
 
     def _done(self, snapshot: Snapshot, epoch: int) -> None:

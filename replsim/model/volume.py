@@ -112,6 +112,7 @@ class Volume:
     uuid: str
     create_time_s: float
     used_bytes: int = 0
+    wire_bytes_factor: float = 1.0  # bytes on the WAN per byte written (data reduction)
     deleted: bool = False
     purged: bool = False
     delete_time_s: float | None = None

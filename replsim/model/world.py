@@ -448,4 +448,5 @@ class ModelWorld:
         """Advance simulated time to `until_s` (absolute seconds)."""
         if not math.isfinite(until_s) or until_s < self.env.now:
             raise ValueError(f"run until {until_s} s: must be finite and >= now ({self.env.now})")
-        self.env.run(until=until_s)
+        if until_s > self.env.now:
+            self.env.run(until=until_s)

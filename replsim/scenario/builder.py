@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from replsim import rng as rngmod
 from replsim.api.accounts import add_account
 from replsim.api.errors import ApiError
@@ -59,6 +61,7 @@ def build_world(scenario: Scenario, seed: int | None = None, origin: str = "<dic
         snapshot_metadata_bytes=scenario.model.snapshot_metadata,
     )
     world = ModelWorld(seed, params)
+    base_dir = Path(origin).parent if origin != "<dict>" else None
     problems: list[str] = []
 
     def attempt(where: str, action) -> object:
@@ -121,8 +124,10 @@ def build_world(scenario: Scenario, seed: int | None = None, origin: str = "<dic
 
         def add(volume=volume, wl=wl):
             stream = rngmod.stream(seed, f"{volume.scope}.workload")
-            world.add_workload(volume, build_workload(wl.generator_spec(), volume.size_bytes,
-                                                      stream))
+            workload = build_workload(wl.generator_spec(), volume.size_bytes, stream,
+                                      base_dir=base_dir)
+            volume.wire_bytes_factor = workload.wire_bytes_factor
+            world.add_workload(volume, workload)
         attempt(f"workloads[{i}]", add)
     for i, p in enumerate(scenario.pairs):
         src = world.volume(*p.source.split("/", 1))
