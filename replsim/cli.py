@@ -42,7 +42,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="replsim", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="replsim",
+        description="Simulate NetApp Element (SolidFire) replication: ack latency, RPO and "
+                    "WAN use under Async, Sync and SnapshotsOnly. See docs/cli.md.")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a scenario, print its summary, write its results")
     run.add_argument("scenario", help="scenario YAML file")
@@ -58,8 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     from replsim.plots import add_subcommand as add_plot
     from replsim.serve import add_subcommand as add_serve
 
+    from replsim.workload.describe import add_subcommand as add_workload
+
     add_plot(sub)
     add_serve(sub)
+    add_workload(sub)
     return parser
 
 
