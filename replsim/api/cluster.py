@@ -32,6 +32,8 @@ LIMITS = {
     "volumeSizeMin": 1000000000, "volumesPerAccountCountMax": 2000,
     "volumesPerGroupSnapshotMax": 32, "volumesPerVolumeAccessGroupCountMax": 2000,
     "nodesPerClusterCountMax": 100, "nodesPerClusterCountMin": 3,
+    # required members of the SDK's GetLimitsResult (values from Element's documented example)
+    "initiatorAliasLengthMax": 224, "qosPolicyCountMax": 500, "scheduleNameLengthMax": 244,
 }
 
 

@@ -80,6 +80,9 @@ def modify_volume(ctx, params: dict[str, Any]) -> dict[str, Any]:
         raise _bad_access(access)
     if params["accountID"] is not None:
         lookup.account(ctx.cluster, params["accountID"])
+    if params["qosPolicyID"] is not None:  # replsim has no QoS policies (as in CreateVolume)
+        raise ApiError("xQoSPolicyDoesNotExist",
+                       f"QoSPolicyID {params['qosPolicyID']} does not exist.")
     if params["totalSize"] is not None and params["totalSize"] < volume.size_bytes:
         raise ApiError("xVolumeShrinkProhibited", "Volumes cannot be shrunk.")
     qos = _qos(volume.qos.settings, params["qos"])

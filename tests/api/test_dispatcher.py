@@ -138,7 +138,7 @@ def test_huge_values_elsewhere():
     w = world(rate=None)
     err(w, "east", "AddAccount", "xInvalidParameter", username="u" * 1_000_000)
     err(w, "east", "ModifyVolume", "xInvalidParameter", volumeID=1, totalSize=10**400)
-    err(w, "east", "ListVolumes", "xInvalidParameterType", volumeIDs=list(range(10)) + [None])
+    err(w, "east", "ListVolumes", "xInvalidParameterType", volumeIDs=[*range(10), None])
     assert ok(w, "east", "ListVolumes", volumeIDs=list(range(100000)))["volumes"]
     err(w, "west", "CompleteClusterPairing", "xInvalidKey", clusterPairingKey="7b" * 500000)
     err(w, "east", "CreateSnapshot", "xInvalidParameter", volumeID=1,
@@ -273,7 +273,7 @@ def invariants(w) -> None:
             assert v in pair.volumes
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=100, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())
 def test_fuzz_any_method_any_params(data):

@@ -82,6 +82,7 @@ def test_create_volume_snap_mirror_target_access():
     ({"qos": {"minIOPS": 1000, "maxIOPS": 100}}, "xInvalidParameter"),
     ({"qos": {"curve": 5}}, "xInvalidParameter"),
     ({"qos": {"minIOPS": 100}, "qosPolicyID": 1}, "xInvalidParameter"),
+    ({"qosPolicyID": 1}, "xQoSPolicyDoesNotExist"),
     ({"totalSize": "1GB"}, "xInvalidParameterType"),
     ({"totalSize": 1.5e9}, "xInvalidParameterType"),
     ({"enable512e": 1}, "xInvalidParameterType"),
@@ -180,6 +181,9 @@ def test_modify_volume_errors():
     err(w, "east", "ModifyVolume", "xAccountIDDoesNotExist", volumeID=1, accountID=77)
     assert "volumeID" in err(w, "east", "ModifyVolume", "xMissingParameter", volumeId=1)
     err(w, "east", "ModifyVolume", "xInvalidParameterType", volumeID=1, access=True)
+    err(w, "east", "ModifyVolume", "xQoSPolicyDoesNotExist", volumeID=1, qosPolicyID=1,
+        access="locked")
+    assert volume(w, "east", 1)["access"] == "readWrite"
 
 
 def test_modify_volume_attributes():
@@ -223,13 +227,19 @@ def test_deleting_a_paired_volume_pauses_the_peer_then_purge_stops_it():
     w = paired_world()
     ok(w, "east", "DeleteVolume", volumeID=1)
     assert state(w, "west") == "PausedMisconfigured"
-    ok(w, "east", "RestoreDeletedVolume", volumeID=1)
+    (deleted,) = ok(w, "east", "ListDeletedVolumes")["volumes"]
+    check_volume(deleted)
+    assert deleted["volumePairs"][0]["remoteReplication"]["state"] == "PausedMisconfigured"
+    assert ok(w, "east", "RestoreDeletedVolume", volumeID=1) == {}
+    assert volume(w, "east", 1)["status"] == "active"
+    assert ok(w, "east", "ListDeletedVolumes")["volumes"] == []
     run_for(w, 2.0)
     assert state(w, "east") == state(w, "west") == "Active"
     ok(w, "east", "DeleteVolume", volumeID=1)
     assert err(w, "east", "PurgeDeletedVolume", "xVolumeIDDoesNotExist", volumeID=5)
-    ok(w, "east", "PurgeDeletedVolume", volumeID=1)
+    assert ok(w, "east", "PurgeDeletedVolume", volumeID=1) == {}
     assert state(w, "west") == "StoppedMisconfigured"
+    assert ok(w, "east", "ListVolumes")["volumes"] == []
     err(w, "east", "RestoreDeletedVolume", "xVolumeIDDoesNotExist", volumeID=1)
     err(w, "east", "ListVolumeStats", "xVolumeIDDoesNotExist", volumeIDs=[1])
     ok(w, "west", "RemoveVolumePair", volumeID=1)
@@ -240,6 +250,9 @@ def test_purge_needs_a_deleted_volume():
     w = world(rate=None)
     err(w, "east", "PurgeDeletedVolume", "xVolumeNotDeleted", volumeID=1)
     assert volume(w, "east", 1)["status"] == "active"
+    assert ok(w, "east", "RestoreDeletedVolume", volumeID=1) == {}  # not deleted: no-op
+    err(w, "east", "RestoreDeletedVolume", "xVolumeIDDoesNotExist", volumeID=4)
+    err(w, "east", "PurgeDeletedVolume", "xMissingParameter")
 
 
 @pytest.mark.xfail(strict=True, reason=(
