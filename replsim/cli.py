@@ -60,7 +60,6 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(func=cmd_validate)
     from replsim.plots import add_subcommand as add_plot
     from replsim.serve import add_subcommand as add_serve
-
     from replsim.workload.describe import add_subcommand as add_workload
 
     add_plot(sub)

@@ -60,6 +60,8 @@ class SimulationClock:
                 self._advance()
 
     def start(self) -> None:
+        # simulated time starts flowing now, not when the clock was made (TLS setup, binds)
+        self._wall0, self._sim0 = time.monotonic(), self.world.now
         self._thread.start()
 
     def stop(self) -> None:
@@ -94,6 +96,10 @@ class Service:
                  speed: float = 1.0, tls: bool = True, cert: str | None = None,
                  key: str | None = None):
         self.world = world
+        count = len(world.model.clusters)
+        if port_base != 0 and not 1 <= port_base <= 65536 - count:
+            raise ValueError(f"--port-base {port_base}: the {count} ports must lie within "
+                             "1..65535 (0: any free port)")
         self.clock = SimulationClock(world, speed)
         context = None
         if tls:

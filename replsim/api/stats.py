@@ -108,7 +108,7 @@ def list_volume_stats(ctx, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _job(ctx, pair, stage: str, branch: str, total: float, done: float, started: float,
-         ) -> dict[str, Any]:
+         snapshot_id: int = 0) -> dict[str, Any]:
     elapsed = max(ctx.now - started, 0.0)
     rate = done / elapsed if elapsed > 0 else 0.0
     remaining = (total - done) / rate if rate > 0 else None
@@ -119,7 +119,8 @@ def _job(ctx, pair, stage: str, branch: str, total: float, done: float, started:
         "nodeID": pair.source.path.primary.node_id,
         "percentComplete": int(100 * done / total) if total else 0,
         "remainingTime": int(remaining) if remaining is not None else None,
-        "sliceID": pair.source.volume_id, "srcServiceID": slice_service_id(pair.source),
+        "sliceID": pair.source.volume_id, "snapshotID": snapshot_id,  # the SDK requires it
+        "srcServiceID": slice_service_id(pair.source),
         "srcVolumeID": pair.source.volume_id, "stage": stage, "totalBytes": int(total),
         "type": "remote",
     }
@@ -147,5 +148,6 @@ def list_sync_jobs(ctx, params: dict[str, Any]) -> dict[str, Any]:
             snap = shipper.queue[0]
             total = len(snap.delta_blocks) * BLOCK_BYTES + pair.params.snapshot_metadata_bytes
             sent = shipper._transfer.bytes_sent - shipper._transfer.in_flight_bytes
-            jobs.append(_job(ctx, pair, "data", "snapshot", total, sent, snap.t_syncing_s))
+            jobs.append(_job(ctx, pair, "data", "snapshot", total, sent, snap.t_syncing_s,
+                             snap.snapshot_id))
     return {"syncJobs": jobs}

@@ -50,5 +50,9 @@ def file_context(cert_file: str, key_file: str) -> ssl.SSLContext:
     """A server TLS context from PEM files (`--cert/--key`)."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
-    context.load_cert_chain(cert_file, key_file)
+    try:
+        context.load_cert_chain(cert_file, key_file)
+    except OSError as exc:  # missing file, not PEM, key not matching the certificate
+        raise ValueError(f"cannot use --cert {cert_file} --key {key_file}: "
+                         f"{exc.strerror or exc}") from None
     return context

@@ -18,13 +18,27 @@ from replsim.model.pair import STATES
 from replsim.model.world import ModelWorld
 
 
+def unique_labels(labels: list[str]) -> list[str]:
+    """Categorical labels must be unique: a repeated name gets `#n` (its position)."""
+    seen = {label: labels.count(label) for label in labels}
+    return [label if seen[label] == 1 else f"{label}#{i}" for i, label in enumerate(labels)]
+
+
+def volume_labels(world: ModelWorld) -> list[str]:
+    return unique_labels([v.scope for v in world.volumes])
+
+
+def pair_labels(world: ModelWorld) -> list[str]:
+    return unique_labels([p.scope for p in world.pairs])
+
+
 def writes_frame(world: ModelWorld) -> pd.DataFrame:
     """One row per host write, with the stage breakdown of its latency."""
     cols = world.path.writes.view()
     frame = pd.DataFrame({k: v for k, v in cols.items() if k not in ("parts_pending",)})
     frame = frame[frame.pop("is_write")].reset_index(drop=True)
-    volumes = [v.scope for v in world.volumes]
-    pairs = [p.scope for p in world.pairs]
+    volumes = volume_labels(world)
+    pairs = pair_labels(world)
     frame["volume"] = pd.Categorical.from_codes(frame["volume"].to_numpy(), categories=volumes)
     frame["pair"] = pd.Categorical.from_codes(frame["pair"].to_numpy(), categories=pairs)
     mode_names = [MODE_NAMES[i] for i in sorted(MODE_NAMES)]
@@ -41,9 +55,8 @@ def writes_frame(world: ModelWorld) -> pd.DataFrame:
 def rpo_frame(world: ModelWorld) -> pd.DataFrame:
     """RPO (asyncDelay), backlog, state and data at risk per pair, every sample interval."""
     frame = world.sampler.rpo.to_frame()
-    frame["pair"] = pd.Categorical.from_codes(
-        frame["pair"].to_numpy(), categories=[p.scope for p in world.pairs]
-    )
+    frame["pair"] = pd.Categorical.from_codes(frame["pair"].to_numpy(),
+                                              categories=pair_labels(world))
     frame["state"] = pd.Categorical.from_codes(frame["state"].to_numpy(), categories=STATES)
     return frame
 
@@ -93,17 +106,18 @@ def summary_frame(world: ModelWorld, writes: pd.DataFrame, warmup_s: float = 0.0
     """Per volume with a workload: latency percentiles, exact RPO figures, bytes shipped."""
     t_end = world.now_s
     states = states_frame(world) if states is None else states
+    labels = volume_labels(world)
     rows = []
     measured = writes[writes["t_issue_s"] >= warmup_s]
     for volume in world.volumes:
         if volume.index not in world.hosts:
             continue
-        mine = measured[measured["volume"] == volume.scope]
+        mine = measured[measured["volume"] == labels[volume.index]]
         pair = volume.source_pair or next(
             (p for p in reversed(world.pairs) if p.source is volume), None)
         row: dict[str, object] = {
-            "volume": volume.scope,
-            "pair": pair.scope if pair else None,
+            "volume": labels[volume.index],
+            "pair": pair_labels(world)[pair.index] if pair else None,
             "mode": pair.mode if pair else "None",
             "writes": int(mine["t_ack_s"].notna().sum()),
             "write_iops": float(mine["t_ack_s"].notna().sum() / max(t_end - warmup_s, 1e-12)),

@@ -22,21 +22,36 @@ class OpenLoopHost:
         self.volume = volume
         self.source = source
         self._sleeping = False
+        self.stopped = False
+        self._resumed: simpy.Event | None = None
         self.process = env.process(self._run())
 
     def stop(self) -> None:
-        """No more IO (the volume was deleted)."""
-        self.set_rate(0.0)
+        """No more IO until `resume` (the volume was deleted)."""
+        self.stopped = True
+        if self._sleeping:
+            self.process.interrupt("stop")
+
+    def resume(self) -> None:
+        """IO again (the volume was restored)."""
+        if self.stopped:
+            self.stopped = False
+            if self._resumed is not None:
+                self._resumed.succeed()
 
     def set_rate(self, rate_iops: float) -> None:
         """Change the arrival rate now; the pending gap is redrawn at the new rate."""
-        self.source.set_rate(rate_iops)
+        self.source.set_rate(rate_iops, self.env.now)
         if self._sleeping:
             self.process.interrupt("rate")
 
     def _run(self):
         env, path, volume, source = self.env, self.path, self.volume, self.source
         while True:
+            if self.stopped:
+                self._resumed = env.event()
+                yield self._resumed
+                self._resumed = None
             gap_s, size, block, is_write = source.next_write()
             self._sleeping = True
             try:
@@ -68,6 +83,13 @@ class ClosedLoopHost:
     def stop(self) -> None:
         """No more IO (the volume was deleted); outstanding IOs still complete."""
         self.stopped = True
+
+    def resume(self) -> None:
+        """Refill the queue depth (the volume was restored)."""
+        if self.stopped:
+            self.stopped = False
+            for _ in range(self.loop.queue_depth):
+                self._issue()
 
     def _issue(self, _: object = None) -> None:
         if self.stopped:

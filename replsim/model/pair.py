@@ -299,9 +299,18 @@ class VolumePair:
             used = self.source.used_bytes
             if used > 0:
                 self.resync_dirty.mark(0, int(used))
+            self._track_earlier_writes()
         self._set_state("ResumingConnected", cause)
         self._resync_started_s = self.env.now
         call_later(self.env, self.params.resume_connect_s, self._rr_sync, self.epoch)
+
+    def _track_earlier_writes(self) -> None:
+        """The initial sync also ships what hosts wrote before the volumes were paired."""
+        w = self.writes.view(copy=False)
+        rows = np.flatnonzero((w["volume"] == self.source.index) & (w["pair"] == -1)
+                              & w["is_write"] & ~np.isnan(w["t_ack_s"]))
+        for row in rows.tolist():
+            self.track(row)
 
     def _rr_sync(self, epoch: int) -> None:
         if epoch != self.epoch:

@@ -55,6 +55,7 @@ class Snapshot:
     delete_requested: bool = False
     deleted: bool = False
     group_id: int = 0
+    source_snapshot: Snapshot | None = None  # for a target copy: the snapshot it copies
 
 
 class SnapshotShipper:

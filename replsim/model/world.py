@@ -359,6 +359,9 @@ class ModelWorld:
             raise ValueError(f"volume {volume.scope} was purged")
         volume.deleted = False
         volume.delete_time_s = None
+        host = self.hosts.get(volume.index)
+        if host is not None:
+            host.resume()
         for pair in volume.pairs:
             pair.refresh(f"{volume.scope} restored")
 
@@ -401,16 +404,35 @@ class ModelWorld:
         return snapshot
 
     def _expire(self, snapshot: Snapshot) -> None:
+        if snapshot.retention_s is None or snapshot.deleted:
+            return
+        due_s = snapshot.create_s + snapshot.retention_s
+        if due_s > self.env.now + 1e-9:  # postponed by ModifySnapshot
+            call_later(self.env, due_s - self.env.now, self._expire, snapshot)
+            return
         self.delete_snapshot(snapshot)
 
     def delete_snapshot(self, snapshot: Snapshot) -> None:
-        """Delete on the source; one still replicating is deleted once it has landed."""
+        """Delete on the source; one still replicating is deleted once it has landed.
+        Deleting a target copy shows as `Deleted` in the source's remote status."""
         if snapshot.remote_status in ("Not Present", "Syncing"):
             snapshot.delete_requested = True
             return
         snapshot.deleted = True
+        if snapshot.source_snapshot is not None and not snapshot.source_snapshot.deleted:
+            snapshot.source_snapshot.remote_status = "Deleted"
 
     def _snapshot_present(self, snapshot: Snapshot) -> None:
+        """The target now holds a copy with the same snapshot UUID."""
+        pair = snapshot.volume.source_pair
+        if pair is not None:
+            target = pair.target
+            target.cluster.next_snapshot_id += 1
+            copy = Snapshot(target.cluster.next_snapshot_id, target, snapshot.name,
+                            snapshot.create_s, False, snapshot.uuid)
+            copy.source_snapshot = snapshot
+            target.snapshots.append(copy)
+            self.snapshots.append(copy)
         if snapshot.delete_requested:
             snapshot.deleted = True
 

@@ -55,6 +55,10 @@ class WritePath:
         w = self.writes
         w["t_release_s"][row] = self.env.now
         volume = self.volumes[w["volume"][row]]
+        if volume.access != "readWrite" and (
+                w["is_write"][row] or volume.access in ("locked", "replicationTarget")):
+            self.fail(row)  # Element takes no host IO the volume's access forbids
+            return
         if not w["is_write"][row]:
             volume.path.primary.slice_service.submit((row, self.ack_item), self.ack_item)
             return

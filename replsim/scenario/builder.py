@@ -59,6 +59,7 @@ def build_world(scenario: Scenario, seed: int | None = None, origin: str = "<dic
         transfer_chunk_bytes=int(scenario.model.transfer_chunk),
         transfer_window_bytes=scenario.model.transfer_window,
         snapshot_metadata_bytes=scenario.model.snapshot_metadata,
+        async_delay_warning_s=scenario.model.async_delay_warning,
     )
     world = ModelWorld(seed, params)
     base_dir = Path(origin).parent if origin != "<dict>" else None

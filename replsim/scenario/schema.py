@@ -43,6 +43,7 @@ class ModelSpec(Strict):
     transfer_chunk: Size = float(1 << 20)
     transfer_window: Size = float(8 << 20)
     snapshot_metadata: Annotated[float, BeforeValidator(units.size_bytes), Field(ge=0)] = 65536.0
+    async_delay_warning: Duration = 0.0
 
 
 class DistributionSpec(Strict):

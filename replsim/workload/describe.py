@@ -21,6 +21,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from replsim import units
+from replsim.workload.describe_text import Tables, format_tables, size_mix_table, summary_table
 from replsim.workload.offsets import BLOCK_BYTES
 from replsim.workload.source import IoSource
 from replsim.workload.spec import Workload, build_workload
@@ -32,7 +33,8 @@ CHUNK = 65_536
 DEFAULT_CLOSED_LOOP_IOS = 100_000
 DEFAULT_TRACE_VOLUME = "16TiB"
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
-Tables = dict[str, pd.DataFrame]
+__all__ = ["Tables", "add_subcommand", "describe_figure", "describe_path", "describe_source",
+           "describe_workload", "format_tables", "size_mix_table", "summary_table"]
 
 
 def _io_chunks(source: IoSource, duration_s: float | None, closed_loop: bool,
@@ -168,6 +170,9 @@ def describe_source(
     for counter in (per_10s, per_minute, per_hour, whole):
         counter.close()
     span_s = (duration_s if duration_s is not None else last_t) if not closed_loop else math.nan
+    if math.isfinite(span_s):  # idle seconds at the end (e.g. after a trace ends) count too
+        length = math.ceil(span_s)
+        per_second = {k: np.pad(v, (0, max(0, length - len(v)))) for k, v in per_second.items()}
     return _tables(
         n_ios, n_writes, write_bytes, sizes, per_second, (per_10s, per_minute, per_hour), whole,
         span_s, wire_bytes_factor, closed_loop,
@@ -299,38 +304,6 @@ def _describe_scenario(path: Path, duration_s: float | None, volume: str | None,
             _add_trace_rows(tables["summary"], workload.source)
         out[wl.volume] = tables
     return out
-
-
-def summary_table(described: Mapping[str, Tables]) -> pd.DataFrame:
-    """One column per volume, one row per metric."""
-    return pd.concat({name: t["summary"]["value"] for name, t in described.items()}, axis=1)
-
-
-def size_mix_table(described: Mapping[str, Tables]) -> pd.DataFrame:
-    """Share of writes by size (rows: size in KiB), one column per volume."""
-    columns = {name: t["sizes"].set_index("size_bytes")["share"] for name, t in described.items()}
-    table = pd.concat(columns, axis=1).fillna(0.0).sort_index()
-    table.index = [f"{s / 1024:g} KiB" for s in table.index]
-    table.index.name = "write size"
-    return table
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    v = float(value)  # type: ignore[arg-type]
-    if math.isnan(v):
-        return "–"
-    if v.is_integer() and abs(v) < 1e15:
-        return f"{int(v):,}"
-    return f"{v:,.3f}" if abs(v) < 1e4 else f"{v:,.0f}"
-
-
-def format_tables(described: Mapping[str, Tables]) -> str:
-    """The text `replsim workload describe` prints."""
-    summary = summary_table(described).map(_fmt)
-    mix = size_mix_table(described).map(lambda s: f"{100 * s:.1f} %")
-    return f"{summary.to_string()}\n\nwrite size mix\n{mix.to_string()}"
 
 
 def describe_figure(described: Mapping[str, Tables], title: str = "Workload") -> Figure:

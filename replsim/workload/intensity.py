@@ -147,26 +147,34 @@ class IntensityArrivals:
         np.maximum(gaps, 0.0, out=gaps)
         self._gaps = gaps.tolist()
 
-    def _append(self) -> None:
-        lengths, start, slope = self._curve.next_segments()
-        lengths = np.asarray(lengths, dtype=float)
-        start = np.asarray(start, dtype=float)
-        slope = np.asarray(slope, dtype=float)
-        if lengths.size == 0 or (lengths <= 0).any():
-            raise ValueError("intensity curve produced an empty or non-positive segment")
-        mass = segment_mass(lengths, start, slope)
-        self._knots = np.concatenate([self._knots, self._knots[-1] + np.cumsum(lengths)])
-        self._cum = np.concatenate([self._cum, self._cum[-1] + np.cumsum(mass)])
-        self._start = np.concatenate([self._start, start])
-        self._slope = np.concatenate([self._slope, slope])
+    def _extend(self, time_s: float = -math.inf, mass: float = -math.inf) -> None:
+        """Append curve segments until they reach past `time_s` and cover `mass`.
+
+        New segments are gathered first and joined once, so a fast-switching state path
+        (many short segments per block of arrivals) costs linear, not quadratic, time.
+        """
+        end_s, total = float(self._knots[-1]), float(self._cum[-1])
+        parts: list[tuple[np.ndarray, ...]] = []
+        while end_s <= time_s or total < mass:
+            lengths, start, slope = (np.asarray(a, dtype=float)
+                                     for a in self._curve.next_segments())
+            if lengths.size == 0 or (lengths <= 0).any():
+                raise ValueError("intensity curve produced an empty or non-positive segment")
+            knots = end_s + np.cumsum(lengths)
+            cum = total + np.cumsum(segment_mass(lengths, start, slope))
+            parts.append((knots, cum, start, slope))
+            end_s, total = float(knots[-1]), float(cum[-1])
+        if parts:
+            self._knots = np.concatenate([self._knots, *(p[0] for p in parts)])
+            self._cum = np.concatenate([self._cum, *(p[1] for p in parts)])
+            self._start = np.concatenate([self._start, *(p[2] for p in parts)])
+            self._slope = np.concatenate([self._slope, *(p[3] for p in parts)])
 
     def _cover_time(self, t_s: float) -> None:
-        while self._knots[-1] <= t_s:
-            self._append()
+        self._extend(time_s=t_s)
 
     def _cover_mass(self, mass: float) -> None:
-        while self._cum[-1] < mass:
-            self._append()
+        self._extend(mass=mass)
 
     def _trim(self, clock: float) -> None:
         """Drop segments that end before the clock; rebase the cumulative mass to 0."""

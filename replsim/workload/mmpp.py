@@ -103,16 +103,18 @@ class StatePath:
         rng = self._rng
         unit = np.ones(STATE_BLOCK) if self._fixed else rng.standard_exponential(STATE_BLOCK)
         jumps = rng.random(STATE_BLOCK)
-        states = np.empty(STATE_BLOCK, dtype=np.int64)
-        state = self._state
-        n, cum = self._n, self._cum_jump
-        for i in range(STATE_BLOCK):
-            states[i] = state
-            if n == 2:
-                state = 1 - state
-            elif n > 2:
+        n, state = self._n, self._state
+        if n <= 2:  # the chain alternates (or stays): no walk needed
+            states = (state + np.arange(STATE_BLOCK + 1)) % n
+            self._state = int(states[-1])
+            states = states[:-1]
+        else:
+            states = np.empty(STATE_BLOCK, dtype=np.int64)
+            cum = self._cum_jump
+            for i in range(STATE_BLOCK):
+                states[i] = state
                 state = min(int(np.searchsorted(cum[state], jumps[i], side="right")), n - 1)
-        self._state = state
+            self._state = state
         lengths = unit * self.sojourn_means_s[states]
         return lengths, self.rates_iops[states], np.zeros(STATE_BLOCK)
 

@@ -357,9 +357,6 @@ def test_the_nine_methods_again_and_again_keep_the_model_consistent():
     assert (w.api.frame()["outcome"] == "ok").all()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "metrics: writes_frame/rpo_frame (replsim/metrics/frames.py) use VolumePair.scope as "
-    "categories, which repeat when the same two volumes are paired again"))
 def test_results_after_pairing_the_same_volumes_twice():
     w = world(rate=100)
     for _ in range(2):
@@ -373,9 +370,6 @@ def test_results_after_pairing_the_same_volumes_twice():
     assert isinstance(w.results().writes, pd.DataFrame)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "metrics: writes_frame (replsim/metrics/frames.py) uses Volume.scope (cluster.name) as "
-    "categories; Element allows two volumes with one name, CreateVolume makes them"))
 def test_results_with_two_volumes_of_one_name():
     w = world(rate=100)
     ok(w, "east", "CreateVolume", name="vol", accountID=ok(w, "east", "ListVolumes")[

@@ -456,9 +456,6 @@ def test_pairing_then_access_set_resumes_to_active_and_data_flows():
     assert finite(writes_between(w, t_paired, 1.0)["t_durable_remote_s"])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "model: the initial sync of a new pair copies only the scenario's `used` bytes, not "
-    "the blocks hosts wrote before the pairing (VolumePair.begin_resume)"))
 def test_writes_made_before_the_pairing_reach_the_target_with_the_initial_sync():
     w = world()
     run_for(w, 0.5)

@@ -64,9 +64,6 @@ def test_replicated_snapshot_remote_status_goes_to_present():
     assert remote_status(w, plain) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "model: a replicated snapshot has no copy on the target cluster (SnapshotShipper._done "
-    "marks it Present on the source only), so the target's ListSnapshots is empty"))
 def test_replicated_snapshot_is_listed_on_the_target_with_the_same_uuid():
     w = paired_world(rate=500)
     snap = ok(w, "east", "CreateSnapshot", volumeID=1, enableRemoteReplication=True)
@@ -264,9 +261,6 @@ def test_modify_snapshot_expiration_time_expires_it():
     assert snapshots(w) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "model: the expiry scheduled at creation (ModelWorld.create_snapshot → _expire) "
-    "deletes the snapshot unconditionally, even after ModifySnapshot moved its expiration"))
 def test_modify_snapshot_can_extend_a_retention():
     w = world(rate=None)
     sid = ok(w, "east", "CreateSnapshot", volumeID=1, retention="00:00:10")["snapshotID"]

@@ -192,9 +192,6 @@ def test_modify_volume_attributes():
     assert v["attributes"] == {"a": {"b": [1]}}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "model: hosts keep writing to a volume whose access became locked/replicationTarget "
-    "(Element ends its iSCSI sessions); WritePath.issue/_released does not check access"))
 def test_a_locked_volume_takes_no_more_host_writes():
     w = world(rate=1000)
     run_for(w, 0.5)
@@ -255,9 +252,6 @@ def test_purge_needs_a_deleted_volume():
     err(w, "east", "PurgeDeletedVolume", "xMissingParameter")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "model: ModelWorld.restore_volume does not restart the host that delete_volume "
-    "stopped (host.stop sets its rate to 0)"))
 def test_a_restored_volume_takes_host_writes_again():
     w = world(rate=1000)
     run_for(w, 0.5)

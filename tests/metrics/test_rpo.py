@@ -123,9 +123,10 @@ def window(draw, t_end=math.inf):
     """[t0, t1] with t1 > t0, inside the run (t1 <= t_end), often on the grid."""
     hi = min(t_end, 32.0)
     t0 = draw(st.one_of(st.integers(-2, math.floor(hi) - 1).map(float), st.floats(-2.0, hi - 0.5)))
-    t1 = draw(
-        st.one_of(st.integers(math.floor(t0) + 1, math.floor(hi)).map(float), st.floats(t0, hi))
-    )
+    options = [st.floats(t0, hi)]
+    if math.floor(t0) + 1 <= math.floor(hi):  # an integer end exists inside the window
+        options.append(st.integers(math.floor(t0) + 1, math.floor(hi)).map(float))
+    t1 = draw(st.one_of(*options))
     assume(t1 > t0)
     return t0, t1
 

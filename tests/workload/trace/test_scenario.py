@@ -68,3 +68,21 @@ def test_bundled_trace_devices(device: str) -> None:
     src = TraceSource(TraceOptions(path=TRACE, format="msr", devices=frozenset({device})),
                       2**30)
     assert src.stats.records > 100 and src.stats.malformed_lines == 0
+
+
+def test_timeline_rate_change_on_a_trace_loses_no_record(tmp_path) -> None:
+    """A set_rate step interrupts the waiting host; the record it waited for is re-issued."""
+    lines = [f"{i * 0.1!r},vol,{i * 4096},4096,W" for i in range(100)]  # 10 IOPS for 10 s
+    path = write(tmp_path, "r.csv", "\n".join(lines) + "\n")
+    scenario = two_sites(workload={"trace": {"path": str(path), "format": "csv"}},
+                         duration=20.0)
+    scenario["timeline"] = [{"at": 2.05, "set_rate": {"volume": "east/vol", "rate": 20.2}}]
+    world = replsim.World.from_dict(scenario)
+    world.run()
+    writes = world.results().writes.sort_values("t_issue_s")
+    assert len(writes) == 100
+    assert (writes["first_block"].to_numpy() == np.arange(100)).all()
+    gaps = np.diff(writes["t_issue_s"].to_numpy())
+    assert gaps[:20] == pytest.approx(0.1)
+    # Mean rate of the trace: 100 records / 9.9 s; 20.2 IOPS is ~2x: gaps of ~0.05 s.
+    assert gaps[-50:] == pytest.approx(0.1 * (100 / 9.9) / 20.2)
