@@ -67,7 +67,8 @@ def states_frame(world: ModelWorld) -> pd.DataFrame:
 
 
 def snapshots_frame(world: ModelWorld) -> pd.DataFrame:
-    """One row per snapshot: when it was taken, when it reached the target, what it cost."""
+    """One row per snapshot taken on a source: when it was taken, when it reached the
+    target, what it cost (the target's copies are the same snapshots, not rows)."""
     rows = [{
         "snapshot_id": s.snapshot_id, "volume": s.volume.scope, "name": s.name,
         "enable_remote_replication": s.enable_remote, "create_s": s.create_s,
@@ -75,7 +76,7 @@ def snapshots_frame(world: ModelWorld) -> pd.DataFrame:
         "t_present_s": s.t_present_s, "completion_lag_s": s.t_present_s - s.create_s,
         "delta_blocks": len(s.delta_blocks), "bytes_shipped": s.bytes_shipped,
         "deleted": s.deleted,
-    } for s in world.snapshots]
+    } for s in world.snapshots if s.source_snapshot is None]  # target copies: same snapshot
     columns = ["snapshot_id", "volume", "name", "enable_remote_replication", "create_s",
                "remote_status", "t_syncing_s", "t_present_s", "completion_lag_s",
                "delta_blocks", "bytes_shipped", "deleted"]
