@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from replsim.workload.offsets import blocks_spanned
+from replsim.workload.offsets import checked_spans
 from replsim.workload.permutation import FeistelPermutation
 
 
@@ -72,14 +72,7 @@ class HotSetBlocks:
 
     def draw(self, n: int, size_bytes: np.ndarray) -> np.ndarray:
         """`n` start blocks; three draws per IO, always consumed, so streams stay aligned."""
-        span = blocks_spanned(size_bytes)
-        if span.shape != (n,):
-            raise ValueError(f"expected {n} sizes, got shape {span.shape}")
-        if n and int(span.max()) > self._volume_blocks:
-            raise ValueError(
-                f"an IO of {int(span.max())} blocks does not fit in a volume of "
-                f"{self._volume_blocks} blocks"
-            )
+        span = checked_spans(n, size_bytes, self._volume_blocks)
         hot = self._rng.random(n) < self.hot_share
         hot_rank = self._rng.integers(0, self.hot_blocks, size=n, dtype=np.int64)
         cold_rank = self._rng.integers(self.hot_blocks, self._volume_blocks, size=n,

@@ -28,6 +28,19 @@ def blocks_spanned(size_bytes: np.ndarray) -> np.ndarray:
     return -(-size // BLOCK_BYTES)
 
 
+def checked_spans(n: int, size_bytes: np.ndarray, volume_blocks: int) -> np.ndarray:
+    """Blocks each of `n` IOs spans, refusing an IO that cannot fit in the volume."""
+    span = blocks_spanned(size_bytes)
+    if span.shape != (n,):
+        raise ValueError(f"expected {n} sizes, got shape {span.shape}")
+    if n and int(span.max()) > volume_blocks:
+        raise ValueError(
+            f"an IO of {int(np.max(size_bytes))} bytes ({int(span.max())} blocks) does not "
+            f"fit in a volume of {volume_blocks} blocks"
+        )
+    return span
+
+
 def volume_blocks_for(volume_size_bytes: float) -> int:
     """Whole 4 KiB blocks in a volume (a partial last block is not addressable)."""
     blocks = int(volume_size_bytes // BLOCK_BYTES)
@@ -56,12 +69,5 @@ class UniformBlocks:
 
     def draw(self, n: int, size_bytes: np.ndarray) -> np.ndarray:
         """Start blocks uniform on [0, volume_blocks - span] for each IO's own span."""
-        span = blocks_spanned(size_bytes)
-        if span.shape != (n,):
-            raise ValueError(f"expected {n} sizes, got shape {span.shape}")
-        if n and int(span.max()) > self._volume_blocks:
-            raise ValueError(
-                f"an IO of {int(np.max(size_bytes))} bytes ({int(span.max())} blocks) does not "
-                f"fit in a volume of {self._volume_blocks} blocks"
-            )
+        span = checked_spans(n, size_bytes, self._volume_blocks)
         return self._rng.integers(0, self._volume_blocks - span + 1, size=n, dtype=np.int64)

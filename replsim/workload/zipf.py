@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from replsim.workload.offsets import blocks_spanned
+from replsim.workload.offsets import checked_spans
 from replsim.workload.permutation import FeistelPermutation
 
 TABLE_LIMIT = 1 << 20
@@ -141,13 +141,6 @@ class ZipfBlocks:
 
     def draw(self, n: int, size_bytes: np.ndarray) -> np.ndarray:
         """`n` start blocks: a Zipf rank each, mapped through the permutation."""
-        span = blocks_spanned(size_bytes)
-        if span.shape != (n,):
-            raise ValueError(f"expected {n} sizes, got shape {span.shape}")
-        if n and int(span.max()) > self._volume_blocks:
-            raise ValueError(
-                f"an IO of {int(span.max())} blocks does not fit in a volume of "
-                f"{self._volume_blocks} blocks"
-            )
+        span = checked_spans(n, size_bytes, self._volume_blocks)
         blocks = self.block_of_rank(self._ranks.draw(n))
         return np.minimum(blocks, self._volume_blocks - span)
