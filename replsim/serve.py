@@ -66,7 +66,8 @@ class SimulationClock:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=5)
+        if self._thread.is_alive():  # a clock never started has nothing to join
+            self._thread.join(timeout=5)
 
     def call(self, cluster: str, request: Any) -> dict:
         """Apply one request at the current simulated time."""
@@ -112,10 +113,11 @@ class Service:
                 self.servers.append(ClusterServer(
                     (host, port), cluster.name, self.clock.call,
                     (cluster.admin_user, cluster.admin_password), context))
-        except OSError:
+        except OSError as exc:
             for server in self.servers:
                 server.server_close()
-            raise
+            raise OSError(exc.errno, f"cannot listen on {host}:{port} for {cluster.name}: "
+                                     f"{exc.strerror or exc}") from None
         self.scheme = "https" if tls else "http"
         self.host = host
 

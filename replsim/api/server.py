@@ -61,7 +61,10 @@ class ClusterServer(ThreadingHTTPServer):
         self.thread.start()
 
     def stop(self) -> None:
-        self.shutdown()
+        if self.thread is not None:  # shutdown() waits forever for a loop never started
+            self.shutdown()
+            self.thread.join(timeout=5)
+            self.thread = None
         self.server_close()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
