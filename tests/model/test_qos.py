@@ -153,9 +153,10 @@ def test_settings_validation(kwargs: dict, pattern: str) -> None:
 
 
 def test_settings_limits_inclusive() -> None:
-    QosSettings(min_iops=50, max_iops=100, burst_iops=100)
-    QosSettings(min_iops=15000, max_iops=200000, burst_iops=200000)
-    QosSettings(min_iops=100, max_iops=100, burst_iops=100, burst_time_s=0)
+    assert QosSettings(min_iops=50, max_iops=100, burst_iops=100).max_iops == 100
+    assert QosSettings(min_iops=15000, max_iops=200000, burst_iops=200000).min_iops == 15000
+    no_credit = QosSettings(min_iops=100, max_iops=100, burst_iops=100, burst_time_s=0)
+    assert no_credit.credit_capacity_4k == 0
 
 
 def test_settings_frozen() -> None:
