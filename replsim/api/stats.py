@@ -11,6 +11,7 @@ from replsim.api.clock import duration_hms, iso
 from replsim.api.objects import SLICE_SERVICE_ID_BASE, slice_service_id
 from replsim.api.params import Param
 from replsim.api.registry import method
+from replsim.model.qos import cost_4k_units
 from replsim.model.volume import BLOCK_BYTES, Volume
 
 SAMPLE_S = 0.5  # Element's stats window
@@ -42,8 +43,7 @@ def volume_stats(ctx, volume: Volume) -> dict[str, Any]:
     recent_bytes = float(w["size_bytes"][recent].sum())
     actual_iops = recent_ops / SAMPLE_S
     qos = volume.qos.settings
-    cost = float(np.sum([qos.cost_4k_units(s) for s in w["size_bytes"][recent]])) \
-        if recent_ops and recent_ops < 50_000 else float(recent_ops)
+    cost = float(np.sum(cost_4k_units(w["size_bytes"][recent], qos.curve))) if recent_ops else 0.0
     normalized_iops = cost / SAMPLE_S
     distinct = len(np.unique(w["first_block"][writes]))
 

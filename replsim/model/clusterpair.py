@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import simpy
+
 from replsim.model.cluster import Cluster
 from replsim.model.link import WanLink
 
@@ -27,6 +29,7 @@ class ClusterPairSide:
 class ClusterPair:
     """One pairing between two clusters over their WAN link."""
 
+    env: simpy.Environment
     uuid: str
     link: WanLink | None
     sides: dict[str, ClusterPairSide] = field(default_factory=dict)
@@ -58,15 +61,12 @@ class ClusterPair:
             return "Misconfigured"
         if self.link is None or not self.link.up:
             return "Disconnected"
-        if self.link.directions and self._now() < self.connected_at_s:
+        if self.env.now < self.connected_at_s:
             return "Unconfigured"
         return "Connected"
-
-    def _now(self) -> float:
-        return next(iter(self.link.directions.values())).env.now
 
     @property
     def established(self) -> bool:
         """Both sides hold the pairing and it has finished connecting (link may be down)."""
         return self.complete and not any(s.removed for s in self.sides.values()) and (
-            self._now() >= self.connected_at_s)
+            self.env.now >= self.connected_at_s)

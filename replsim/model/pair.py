@@ -67,7 +67,7 @@ class VolumePair(ResyncPhases):
         self.created_s = created_s
         self.uuid = uuid
         self._fail_write = fail_write
-        self.env = cluster_pair.link.directions[next(iter(cluster_pair.link.directions))].env
+        self.env = cluster_pair.env
         self.source: Volume = a
         self.target: Volume = b
         self.forward: LinkDirection

@@ -33,7 +33,7 @@ class ReplicationOps:
         c.next_cluster_pair_id += 1
         scope = f"{cluster}.clusterpair{c.next_cluster_pair_id}"
         uuid = stable_uuid(rngmod.stream(self.seed, scope))
-        cp = ClusterPair(uuid, None, created_s=self.env.now)
+        cp = ClusterPair(self.env, uuid, None, created_s=self.env.now)
         cp.sides[cluster] = ClusterPairSide(c, c.next_cluster_pair_id)
         self.cluster_pairs.append(cp)
         self._refresh_cluster_pair(cp, "pairing started")

@@ -82,28 +82,23 @@ def test_expected_error_passes_and_unexpected_success_fails():
         wrong.run()
 
 
+BAD_STEPS = [
+    {"at": 1, "cluster": "mars", "method": "StartClusterPairng"},
+    {"at": 2, "cluster": "east", "method": "CompleteClusterPairing",
+     "params": {"clusterPairingKey": "${nokey.clusterPairingKey}"}},
+    {"at": 3, "link_down": ["east", "north"]},
+    {"at": 4, "set_rate": {"volume": "east/vool", "rate": 5}},
+]
+
+
 def test_bad_steps_are_refused_before_the_run_all_at_once():
     with pytest.raises(ScenarioError) as err:
-        World.from_dict(_scenario([
-            {"at": 1, "cluster": "mars", "method": "StartClusterPairng"},
-            {"at": 2, "cluster": "east", "method": "CompleteClusterPairing",
-             "params": {"clusterPairingKey": "${nokey.clusterPairingKey}"}},
-            {"at": 3, "link_down": ["east", "north"]},
-            {"at": 4, "set_rate": {"volume": "east/vool", "rate": 5}},
-            {"at": 5},
-        ]))
-    problems = err.value.problems
-    text = "\n".join(problems)
+        World.from_dict(_scenario([*BAD_STEPS, {"at": 5}]))
+    text = "\n".join(err.value.problems)
     assert "timeline[4]: a step needs exactly one of" in text
     # schema problems stop the typed timeline checks; fix it and see the others together
     with pytest.raises(ScenarioError) as err:
-        World.from_dict(_scenario([
-            {"at": 1, "cluster": "mars", "method": "StartClusterPairng"},
-            {"at": 2, "cluster": "east", "method": "CompleteClusterPairing",
-             "params": {"clusterPairingKey": "${nokey.clusterPairingKey}"}},
-            {"at": 3, "link_down": ["east", "north"]},
-            {"at": 4, "set_rate": {"volume": "east/vool", "rate": 5}},
-        ]))
+        World.from_dict(_scenario(BAD_STEPS))
     text = "\n".join(err.value.problems)
     assert "timeline[0].cluster: unknown cluster 'mars'" in text
     assert "did you mean 'StartClusterPairing'" in text
