@@ -22,8 +22,6 @@ class Distribution:
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         raise NotImplementedError
 
-    def describe(self) -> dict:
-        raise NotImplementedError
 
 
 @dataclass(frozen=True)
@@ -33,8 +31,6 @@ class Deterministic(Distribution):
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.full(n, self.mean_s)
 
-    def describe(self) -> dict:
-        return {"dist": "deterministic", "mean_s": self.mean_s}
 
 
 @dataclass(frozen=True)
@@ -44,8 +40,6 @@ class Exponential(Distribution):
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.exponential(self.mean_s, n)
 
-    def describe(self) -> dict:
-        return {"dist": "exponential", "mean_s": self.mean_s}
 
 
 @dataclass(frozen=True)
@@ -60,8 +54,6 @@ class LogNormal(Distribution):
         mu = math.log(self.mean_s) - sigma2 / 2
         return rng.lognormal(mu, math.sqrt(sigma2), n)
 
-    def describe(self) -> dict:
-        return {"dist": "lognormal", "mean_s": self.mean_s, "cv": self.cv}
 
 
 @dataclass(frozen=True)
@@ -77,8 +69,6 @@ class Empirical(Distribution):
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.choice(np.asarray(self.samples_s, dtype=float), n)
 
-    def describe(self) -> dict:
-        return {"dist": "empirical", "samples": len(self.samples_s), "mean_s": self.mean_s}
 
 
 def make_distribution(

@@ -51,10 +51,6 @@ class LinkDirection:
         self._last_delivery_s = 0.0
         self.on_state_change: list[Callable[[LinkDirection], None]] = []
 
-    @property
-    def goodput_bytes_per_s(self) -> float:
-        return self.bandwidth_bytes_per_s * self.efficiency
-
     def send(self, nbytes: float, deliver: Callable[[Any], None], arg: Any,
              owner: object = None) -> None:
         """Queue a message of `nbytes`; `deliver(arg)` runs when it reaches the far end."""
@@ -128,7 +124,6 @@ class WanLink:
 
     def __init__(self, scope: str, a: str, b: str, forward: LinkDirection, reverse: LinkDirection):
         self.scope = scope
-        self.ends = (a, b)
         self.directions = {(a, b): forward, (b, a): reverse}
 
     def direction(self, src: str, dst: str) -> LinkDirection:
